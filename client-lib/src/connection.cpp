@@ -1,0 +1,275 @@
+#include "kamer/client/connection.hpp"
+
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509_vfy.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <deque>
+#include <map>
+
+namespace kamer::client {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
+using asio::ip::tcp;
+using protocol::ErrorCode;
+
+namespace {
+
+constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+using Reply = asio::experimental::channel<void(boost::system::error_code, protocol::Envelope)>;
+
+RequestError error_from_reply(const protocol::Envelope& env) {
+    auto e = protocol::decode_body<protocol::ErrorReply>(env, protocol::DecodeOptions{false});
+    ErrorCode code = ErrorCode::internal;
+    protocol::from_string(e.code, code);
+    return RequestError(code, e.message, e.path ? std::string(*e.path) : std::string());
+}
+
+void load_crls(ssl::context& ctx, const std::string& path) {
+    BIO* bio = BIO_new_file(path.c_str(), "r");
+    if (!bio) throw ConnectError("tls", "cannot read CRL file " + path);
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx.native_handle());
+    while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio, nullptr, nullptr, nullptr)) {
+        X509_STORE_add_crl(store, crl);
+        X509_CRL_free(crl);
+    }
+    BIO_free(bio);
+    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+}
+
+ssl::context make_context(const ConnectOptions& o) {
+    ssl::context ctx(ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+    ctx.set_options(ssl::context::no_compression);
+    try {
+        ctx.use_certificate_chain_file(o.certificate_file);
+        ctx.use_private_key_file(o.private_key_file, ssl::context::pem);
+        ctx.load_verify_file(o.ca_file);
+    } catch (const boost::system::system_error& e) {
+        throw ConnectError("tls", std::string("cannot load certificate, key or CA bundle: ") + e.what());
+    }
+    if (!o.crl_file.empty()) load_crls(ctx, o.crl_file);
+    ctx.set_verify_mode(ssl::verify_peer);
+    return ctx;
+}
+
+}  // namespace
+
+struct Connection::Impl {
+    using Stream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+    Impl(asio::any_io_executor ex, ConnectOptions o)
+        : options(std::move(o)),
+          tls(make_context(options)),
+          strand(asio::make_strand(ex)),
+          ws(strand, tls),
+          events(strand, 1024) {
+        unsigned char r[6];
+        RAND_bytes(r, sizeof r);
+        static constexpr char hex[] = "0123456789abcdef";
+        for (auto b : r) (id_prefix += hex[b >> 4]) += hex[b & 0xf];
+        id_prefix += '-';
+    }
+
+    ConnectOptions options;
+    ssl::context tls;
+    asio::strand<asio::any_io_executor> strand;
+    Stream ws;
+    Reply events;
+    protocol::Welcome welcome;
+    std::map<std::string, std::shared_ptr<Reply>> pending;
+    std::deque<std::string> outbox;
+    bool writing = false;
+    bool ended = false;
+    std::uint16_t close_code = 0;
+    std::string close_reason;
+    std::string id_prefix;
+    std::uint64_t counter = 0;
+
+    std::string next_id() { return id_prefix + std::to_string(++counter); }
+
+    asio::awaitable<void> open() {
+        auto& tcp_layer = beast::get_lowest_layer(ws);
+        tcp_layer.expires_after(options.timeout);
+        tcp::resolver resolver(strand);
+        auto [rec, endpoints] = co_await resolver.async_resolve(options.host, std::to_string(options.port), tuple_awaitable);
+        if (rec) throw ConnectError("tcp", "cannot resolve " + options.host + ": " + rec.message());
+        auto [cec, ep] = co_await tcp_layer.async_connect(endpoints, tuple_awaitable);
+        if (cec) throw ConnectError("tcp", "cannot connect to " + options.host + ":" + std::to_string(options.port) + ": " + cec.message());
+
+        SSL* ssl = ws.next_layer().native_handle();
+        if (!SSL_set_tlsext_host_name(ssl, options.server_name.c_str()))
+            throw ConnectError("tls", "invalid server name " + options.server_name);
+        ws.next_layer().set_verify_callback(ssl::host_name_verification(options.server_name));
+        auto [hec] = co_await ws.next_layer().async_handshake(ssl::stream_base::client, tuple_awaitable);
+        if (hec) throw ConnectError("tls", hec.message());
+
+        tcp_layer.expires_never();
+        websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
+        timeouts.handshake_timeout = options.timeout;
+        ws.set_option(timeouts);
+        ws.read_message_max(options.max_message_bytes);
+        ws.set_option(websocket::stream_base::decorator([client = options.client_name](websocket::request_type& req) {
+            req.set(beast::http::field::sec_websocket_protocol, "kamer.v1");
+            req.set(beast::http::field::user_agent, client);
+        }));
+        websocket::response_type response;
+        auto [wec] = co_await ws.async_handshake(response, options.server_name, "/", tuple_awaitable);
+        if (wec) throw ConnectError("websocket", wec.message());
+        if (response[beast::http::field::sec_websocket_protocol] != "kamer.v1")
+            throw ConnectError("websocket", "server did not agree to subprotocol kamer.v1");
+        ws.text(true);
+        asio::co_spawn(strand, read_loop(), asio::detached);
+    }
+
+    asio::awaitable<void> read_loop() {
+        beast::flat_buffer buffer;
+        for (;;) {
+            auto [ec, n] = co_await ws.async_read(buffer, tuple_awaitable);
+            if (ec) break;
+            std::string_view text(static_cast<const char*>(buffer.data().data()), buffer.size());
+            protocol::Limits limits;
+            limits.max_message_bytes = options.max_message_bytes;
+            limits.max_parse_bytes = options.max_message_bytes * 8;
+            limits.max_depth = 64;
+            auto decoded = protocol::decode_envelope(text, limits, protocol::DecodeOptions{false});
+            buffer.consume(buffer.size());
+            if (!decoded.envelope) continue;  // a server bug; nothing sensible to route it to
+            auto& env = *decoded.envelope;
+            if (env.re) {
+                if (auto it = pending.find(*env.re); it != pending.end()) {
+                    auto slot = it->second;
+                    pending.erase(it);
+                    slot->try_send(boost::system::error_code(), std::move(env));
+                    continue;
+                }
+            }
+            auto [sec] = co_await events.async_send(boost::system::error_code(), std::move(env), tuple_awaitable);
+            if (sec) break;
+        }
+        ended = true;
+        close_code = ws.reason().code;
+        close_reason = std::string(ws.reason().reason.data(), ws.reason().reason.size());
+        for (auto& [id, slot] : pending) slot->try_send(asio::error::connection_aborted, protocol::Envelope{});
+        pending.clear();
+        events.close();
+    }
+
+    void enqueue(std::string text) {
+        outbox.push_back(std::move(text));
+        if (!writing) asio::co_spawn(strand, write_loop(), asio::detached);
+    }
+
+    asio::awaitable<void> write_loop() {
+        writing = true;
+        while (!outbox.empty() && !ended) {
+            auto [ec, n] = co_await ws.async_write(asio::buffer(outbox.front()), tuple_awaitable);
+            outbox.pop_front();
+            if (ec) break;
+        }
+        writing = false;
+    }
+
+    RequestError disconnected() const {
+        std::string why = close_code ? " (close code " + std::to_string(close_code) + " " + close_reason + ")" : "";
+        return RequestError(ErrorCode::disconnected, "the connection has ended" + why);
+    }
+
+    asio::awaitable<protocol::Envelope> call(std::string type, boost::json::value body, std::optional<std::string> id,
+                                             std::optional<protocol::Actor> actor) {
+        if (ended) throw disconnected();
+        std::string message_id = id ? *id : next_id();
+        auto slot = std::make_shared<Reply>(strand, 1);
+        pending[message_id] = slot;
+        enqueue(protocol::encode_envelope(type, body, message_id, std::nullopt, actor));
+        auto [ec, env] = co_await slot->async_receive(tuple_awaitable);
+        if (ec) throw disconnected();
+        if (env.type == protocol::ErrorReply::type) throw error_from_reply(env);
+        co_return std::move(env);
+    }
+};
+
+Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Connection::~Connection() = default;
+
+asio::awaitable<std::shared_ptr<Connection>> Connection::connect(asio::any_io_executor executor, ConnectOptions options) {
+    auto impl = std::make_unique<Impl>(executor, std::move(options));
+    auto* raw = impl.get();
+    std::shared_ptr<Connection> connection(new Connection(std::move(impl)));
+    co_await asio::co_spawn(raw->strand, raw->open(), asio::use_awaitable);
+    protocol::Hello hello;
+    hello.client = raw->options.client_name;
+    hello.actor = raw->options.actor;
+    try {
+        raw->welcome = co_await connection->call(hello);
+    } catch (const RequestError& e) {
+        throw ConnectError("hello", e.what(), raw->close_code);
+    }
+    co_return connection;
+}
+
+const protocol::Welcome& Connection::welcome() const { return impl_->welcome; }
+
+asio::awaitable<protocol::Envelope> Connection::call_raw(std::string type, boost::json::value body,
+                                                         std::optional<std::string> id,
+                                                         std::optional<protocol::Actor> actor) {
+    co_return co_await asio::co_spawn(impl_->strand,
+                                      impl_->call(std::move(type), std::move(body), std::move(id), std::move(actor)),
+                                      asio::use_awaitable);
+}
+
+asio::awaitable<protocol::Envelope> Connection::receive() {
+    auto* impl = impl_.get();
+    co_return co_await asio::co_spawn(
+        impl->strand,
+        [impl]() -> asio::awaitable<protocol::Envelope> {
+            auto [ec, env] = co_await impl->events.async_receive(tuple_awaitable);
+            if (ec) throw impl->disconnected();
+            co_return std::move(env);
+        },
+        asio::use_awaitable);
+}
+
+asio::awaitable<void> Connection::send_raw(std::string text) {
+    auto* impl = impl_.get();
+    co_await asio::co_spawn(
+        impl->strand,
+        [impl, text = std::move(text)]() mutable -> asio::awaitable<void> {
+            if (impl->ended) throw impl->disconnected();
+            impl->enqueue(std::move(text));
+            co_return;
+        },
+        asio::use_awaitable);
+}
+
+asio::awaitable<void> Connection::close() {
+    auto* impl = impl_.get();
+    co_await asio::co_spawn(
+        impl->strand,
+        [impl]() -> asio::awaitable<void> {
+            if (impl->ended) co_return;
+            co_await impl->ws.async_close(websocket::close_code::normal, tuple_awaitable);
+        },
+        asio::use_awaitable);
+}
+
+std::uint16_t Connection::close_code() const { return impl_->close_code; }
+
+std::string Connection::next_id() { return impl_->next_id(); }
+
+}  // namespace kamer::client
