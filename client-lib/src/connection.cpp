@@ -171,15 +171,19 @@ struct Connection::Impl {
 
     void enqueue(std::string text) {
         outbox.push_back(std::move(text));
-        if (!writing) asio::co_spawn(strand, write_loop(), asio::detached);
+        if (writing) return;
+        writing = true;  // before spawning: a second enqueue must not start a second writer
+        asio::co_spawn(strand, write_loop(), asio::detached);
     }
 
     asio::awaitable<void> write_loop() {
-        writing = true;
         while (!outbox.empty() && !ended) {
             auto [ec, n] = co_await ws.async_write(asio::buffer(outbox.front()), tuple_awaitable);
             outbox.pop_front();
-            if (ec) break;
+            if (ec) {
+                outbox.clear();  // the reader sees the failure and ends the connection
+                break;
+            }
         }
         writing = false;
     }
@@ -187,6 +191,25 @@ struct Connection::Impl {
     RequestError disconnected() const {
         std::string why = close_code ? " (close code " + std::to_string(close_code) + " " + close_reason + ")" : "";
         return RequestError(ErrorCode::disconnected, "the connection has ended" + why);
+    }
+
+    // Coroutines are members taking their arguments by value (never capturing lambdas, whose
+    // captures live outside the coroutine frame).
+    asio::awaitable<protocol::Envelope> receive() {
+        auto [ec, env] = co_await events.async_receive(tuple_awaitable);
+        if (ec) throw disconnected();
+        co_return std::move(env);
+    }
+
+    asio::awaitable<void> send_raw(std::string text) {
+        if (ended) throw disconnected();
+        enqueue(std::move(text));
+        co_return;
+    }
+
+    asio::awaitable<void> close() {
+        if (ended) co_return;
+        co_await ws.async_close(websocket::close_code::normal, tuple_awaitable);
     }
 
     asio::awaitable<protocol::Envelope> call(std::string type, boost::json::value body, std::optional<std::string> id,
@@ -234,38 +257,15 @@ asio::awaitable<protocol::Envelope> Connection::call_raw(std::string type, boost
 }
 
 asio::awaitable<protocol::Envelope> Connection::receive() {
-    auto* impl = impl_.get();
-    co_return co_await asio::co_spawn(
-        impl->strand,
-        [impl]() -> asio::awaitable<protocol::Envelope> {
-            auto [ec, env] = co_await impl->events.async_receive(tuple_awaitable);
-            if (ec) throw impl->disconnected();
-            co_return std::move(env);
-        },
-        asio::use_awaitable);
+    co_return co_await asio::co_spawn(impl_->strand, impl_->receive(), asio::use_awaitable);
 }
 
 asio::awaitable<void> Connection::send_raw(std::string text) {
-    auto* impl = impl_.get();
-    co_await asio::co_spawn(
-        impl->strand,
-        [impl, text = std::move(text)]() mutable -> asio::awaitable<void> {
-            if (impl->ended) throw impl->disconnected();
-            impl->enqueue(std::move(text));
-            co_return;
-        },
-        asio::use_awaitable);
+    co_await asio::co_spawn(impl_->strand, impl_->send_raw(std::move(text)), asio::use_awaitable);
 }
 
 asio::awaitable<void> Connection::close() {
-    auto* impl = impl_.get();
-    co_await asio::co_spawn(
-        impl->strand,
-        [impl]() -> asio::awaitable<void> {
-            if (impl->ended) co_return;
-            co_await impl->ws.async_close(websocket::close_code::normal, tuple_awaitable);
-        },
-        asio::use_awaitable);
+    co_await asio::co_spawn(impl_->strand, impl_->close(), asio::use_awaitable);
 }
 
 std::uint16_t Connection::close_code() const { return impl_->close_code; }

@@ -14,6 +14,7 @@
 #include "net/listener.hpp"
 #include "net/router.hpp"
 #include "obs/log.hpp"
+#include "store/database.hpp"
 #include "store/notification_listener.hpp"
 #include "store/registry_store.hpp"
 
@@ -26,6 +27,8 @@ int run_server(const Config& config) {
     database.open();
 
     identity::PartnerRegistry registry;
+    // Loaded before the listener opens, so that the first partner is not taken for unknown.
+    registry.replace(store::load_organisations(*store::connect(database.runtime_url())));
     store::NotificationListener registry_watch(
         database.runtime_url(), {"kamer_registry"},
         [&](pqxx::connection& c) { registry.replace(store::load_organisations(c)); },

@@ -100,6 +100,7 @@ void Session::start() {
 }
 
 asio::awaitable<void> Session::run() {
+    auto self = shared_from_this();
     auto request = co_await upgrade();
     deadline_.cancel();
     if (!request) co_return;
@@ -162,6 +163,7 @@ asio::awaitable<std::optional<http::request<http::empty_body>>> Session::upgrade
     auto [hs_ec, n] = co_await tls.async_handshake(as_tuple_awaitable);
     if (hs_ec) {
         refuse("tls", deadline_fired_ ? "handshake_timeout" : refusal_reason(tls.native_handle()));
+        if (!deadline_fired_) co_await linger_and_close();
         co_return std::nullopt;
     }
     SSL* ssl = tls.native_handle();
@@ -206,8 +208,24 @@ asio::awaitable<std::optional<http::request<http::empty_body>>> Session::upgrade
     co_return request;
 }
 
+// After refusing a handshake: stop sending, and read (and drop) what the client still sends
+// for a moment before closing. Closing with unread data makes the kernel reset the connection,
+// and a reset can destroy the TLS alert before the client has read why it was refused.
+asio::awaitable<void> Session::linger_and_close() {
+    auto& socket = ws_.next_layer().next_layer();
+    beast::error_code ec;
+    socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    arm_deadline(std::chrono::seconds(1), "linger");
+    char sink[512];
+    for (;;) {
+        auto [rec, n] = co_await socket.async_read_some(asio::buffer(sink), as_tuple_awaitable);
+        if (rec) break;
+    }
+    deadline_.cancel();
+    socket.close(ec);
+}
+
 asio::awaitable<void> Session::serve() {
-    auto self = shared_from_this();
     for (;;) {
         while (in_flight_ >= services_.limits.max_in_flight && !closing_) {
             capacity_.expires_at(asio::steady_timer::time_point::max());
@@ -283,6 +301,12 @@ void Session::handle(std::string_view text) {
         return;
     }
     if (env.type == protocol::Ping::type) {
+        try {
+            protocol::decode_body<protocol::Ping>(env);
+        } catch (const protocol::ProtocolError& e) {
+            reply_error(env.id, e.error());
+            return;
+        }
         protocol::Pong pong;
         pong.time = format_timestamp(std::chrono::system_clock::now());
         enqueue(std::make_shared<const std::string>(protocol::encode_message(pong, std::nullopt, env.id)));

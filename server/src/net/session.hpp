@@ -78,6 +78,7 @@ private:
     boost::asio::awaitable<void> run();
     boost::asio::awaitable<std::optional<boost::beast::http::request<boost::beast::http::empty_body>>> upgrade();
     boost::asio::awaitable<void> serve();
+    boost::asio::awaitable<void> linger_and_close();
 
     void handle(std::string_view text);
     void handle_hello(protocol::Envelope&& envelope);

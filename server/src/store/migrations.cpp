@@ -46,7 +46,9 @@ int migrate(pqxx::connection& owner, const std::string& runtime_role) {
         }
         if (!runtime_role.empty()) {
             pqxx::work tx(owner);
-            if (tx.exec_params1("SELECT current_user <> $1", runtime_role)[0].as<bool>())
+            if (tx.exec_params1("SELECT current_user <> $1 AND NOT pg_has_role($1, 'kamer_runtime', 'MEMBER')",
+                                runtime_role)[0]
+                    .as<bool>())
                 tx.exec("GRANT kamer_runtime TO " + tx.quote_name(runtime_role));
             tx.commit();
         }

@@ -1,11 +1,15 @@
 -- The partner registry and the runtime role.
 -- Migrations run as the schema owner. The server runs as a login role that is a member of
 -- kamer_runtime and gets only the privileges granted here, table by table.
+-- Roles belong to the whole cluster while the migration lock is per database: another
+-- database being migrated at the same moment may create the role first.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kamer_runtime') THEN
         CREATE ROLE kamer_runtime NOLOGIN;
     END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
 END
 $$;
 
