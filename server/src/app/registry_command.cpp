@@ -2,7 +2,9 @@
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
+#include <fstream>
 #include <iomanip>
+#include <sstream>
 #include <iostream>
 
 #include "app/database_setup.hpp"
@@ -20,7 +22,9 @@ constexpr const char* usage =
     "  list [--json]                                  list registered organisations\n"
     "  add --oin OIN --name NAME --sector SECTOR      register (or rename) an organisation\n"
     "  suspend --oin OIN                              refuse its connections from now on\n"
-    "  activate --oin OIN                             accept its connections again\n\n"
+    "  activate --oin OIN                             accept its connections again\n"
+    "  import --file FILE                             add or rename every organisation in a TSV file\n"
+    "                                                 (header line, then: slug oin sector name)\n\n"
     "sectors: politie om reclassering gi ggz veilig-thuis gemeente lokaal-team zvh vrouwenopvang rvdk\n";
 
 int list(pqxx::connection& c, bool json) {
@@ -43,6 +47,37 @@ int list(pqxx::connection& c, bool json) {
     return 0;
 }
 
+int import(pqxx::connection& c, const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        std::cerr << "kamerd registry import: cannot read " << path << "\n";
+        return 1;
+    }
+    std::string line;
+    std::getline(in, line);  // header
+    int line_no = 1, count = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (line.empty()) continue;
+        std::istringstream row(line);
+        std::string slug, oin, sector_name, name;
+        std::getline(row, slug, '\t');
+        std::getline(row, oin, '\t');
+        std::getline(row, sector_name, '\t');
+        std::getline(row, name);
+        protocol::Sector sector{};
+        if (!protocol::tags::Oin::valid(oin) || !protocol::from_string(sector_name, sector) || name.empty() ||
+            name.size() > 200 || !protocol::tags::Name::valid(name)) {
+            std::cerr << path << ":" << line_no << ": expected slug, 20-digit OIN, sector and name\n";
+            return 1;
+        }
+        store::upsert_organisation(c, oin, name, sector);
+        ++count;
+    }
+    std::cout << "imported " << count << " organisations\n";
+    return 0;
+}
+
 }  // namespace
 
 int run_registry_command(const Config& config, const std::vector<std::string>& args) {
@@ -51,10 +86,10 @@ int run_registry_command(const Config& config, const std::vector<std::string>& a
         return args.empty() ? 2 : 0;
     }
     const std::string& command = args[0];
-    std::string oin, name, sector_name;
+    std::string oin, name, sector_name, file;
     bool json = false;
     po::options_description desc;
-    desc.add_options()("oin", po::value(&oin))("name", po::value(&name))("sector", po::value(&sector_name))(
+    desc.add_options()("oin", po::value(&oin))("name", po::value(&name))("sector", po::value(&sector_name))("file", po::value(&file))(
         "json", po::bool_switch(&json))("help,h", "");
     po::variables_map vm;
     try {
@@ -89,6 +124,11 @@ int run_registry_command(const Config& config, const std::vector<std::string>& a
         }
     } else if (command == "suspend" || command == "activate") {
         if (!need_oin()) return 2;
+    } else if (command == "import") {
+        if (file.empty()) {
+            std::cerr << "kamerd registry import: --file is required\n";
+            return 2;
+        }
     } else if (command != "list") {
         std::cerr << "kamerd registry: unknown command '" << command << "'\n" << usage;
         return 2;
@@ -98,6 +138,7 @@ int run_registry_command(const Config& config, const std::vector<std::string>& a
     database.open();
     auto c = store::connect(database.owner_url());
     if (command == "list") return list(*c, json);
+    if (command == "import") return import(*c, file);
     if (command == "add") {
         bool added = store::upsert_organisation(*c, oin, name, sector);
         std::cout << (added ? "added " : "updated ") << oin << " (" << sector_name << ") " << name << "\n";
