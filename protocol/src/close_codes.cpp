@@ -12,6 +12,7 @@ std::string_view to_string(CloseCode code) {
         case CloseCode::policy_violation: return "policy_violation";
         case CloseCode::message_too_big: return "message_too_big";
         case CloseCode::internal_error: return "internal_error";
+        case CloseCode::try_again_later: return "try_again_later";
         case CloseCode::organisation_unknown: return "organisation_unknown";
         case CloseCode::organisation_suspended: return "organisation_suspended";
         case CloseCode::certificate_revoked: return "certificate_revoked";

@@ -127,6 +127,7 @@ Kamerd::Kamerd(const TestDatabase& database, std::map<std::string, std::string> 
         {"database.url", database.runtime_url()},
         {"database.migrate_url", database.owner_url()},
         {"log.level", "debug"},
+        {"policy.agreement", source_dir() + "/server/config/convenant.json"},
     };
     for (auto& [k, v] : settings) config[k] = v;
     std::ofstream conf(dir_ + "/kamerd.conf");

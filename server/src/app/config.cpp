@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include "policy/agreement.hpp"
+
 #include <boost/program_options.hpp>
 #include <unistd.h>
 
@@ -105,9 +107,13 @@ struct Options {
         add(limits, "limits.message_burst", l.message_burst,
             "requests a session may send at once above the sustained rate");
 
+        po::options_description pol("policy");
+        add(pol, "policy.agreement", c.policy.agreement,
+            "the sharing agreement (convenant, JSON): who may receive which category at which table");
+
         po::options_description log("log");
         add(log, "log.level", c.log.level, "trace, debug, info, warn, error, critical or off");
-        all.add(server).add(tls).add(db).add(limits).add(log);
+        all.add(server).add(tls).add(db).add(limits).add(pol).add(log);
     }
 };
 
@@ -233,6 +239,15 @@ std::vector<std::string> validate(const Config& c) {
         problems.push_back("limits.send_queue_bytes: must be at least limits.max_message_bytes");
     if (l.messages_per_second < 1) problems.push_back("limits.messages_per_second: must be at least 1");
     if (l.message_burst < 1) problems.push_back("limits.message_burst: must be at least 1");
+    if (c.policy.agreement.empty()) {
+        problems.push_back("policy.agreement: required");
+    } else {
+        try {
+            policy::Agreement::load(c.policy.agreement);
+        } catch (const std::exception& e) {
+            problems.push_back(std::string("policy.agreement: ") + e.what());
+        }
+    }
     static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
     if (std::find(std::begin(levels), std::end(levels), c.log.level) == std::end(levels))
         problems.push_back("log.level: must be one of trace, debug, info, warn, error, critical, off");

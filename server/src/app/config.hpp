@@ -53,6 +53,10 @@ struct Config {
         unsigned message_burst = 1000;
     } limits;
 
+    struct Policy {
+        std::string agreement = "server/config/convenant.json";  // the sharing agreement (convenant)
+    } policy;
+
     struct Log {
         std::string level = "info";
     } log;

@@ -9,32 +9,100 @@
 #include <thread>
 
 #include "app/database_setup.hpp"
+#include "audit/disclosure_log.hpp"
+#include "delivery/cursor.hpp"
+#include "delivery/hub.hpp"
 #include "identity/partner_registry.hpp"
 #include "net/connection_tracker.hpp"
 #include "net/listener.hpp"
 #include "net/router.hpp"
 #include "obs/log.hpp"
+#include "policy/agreement.hpp"
+#include "rooms/handlers.hpp"
+#include "rooms/writer.hpp"
 #include "store/database.hpp"
 #include "store/notification_listener.hpp"
+#include "store/reader_pool.hpp"
 #include "store/registry_store.hpp"
+#include "store/room_store.hpp"
 
 namespace kamer::server {
 namespace asio = boost::asio;
+
+namespace {
+
+// "<room>:<first>:<head>:<node>" from a room notification.
+struct RoomNotice {
+    std::int64_t room = 0, first = 0, head = 0;
+    std::string node;
+};
+std::optional<RoomNotice> parse_room_notice(const std::string& payload) {
+    RoomNotice n;
+    auto a = payload.find(':'), b = payload.find(':', a + 1), c = payload.find(':', b + 1);
+    if (c == std::string::npos) return std::nullopt;
+    try {
+        n.room = std::stoll(payload.substr(0, a));
+        n.first = std::stoll(payload.substr(a + 1, b - a - 1));
+        n.head = std::stoll(payload.substr(b + 1, c - b - 1));
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    n.node = payload.substr(c + 1);
+    return n;
+}
+
+}  // namespace
 
 int run_server(const Config& config) {
     auto logger = log::get("server");
     DatabaseSetup database(config.database);
     database.open();
+    const std::string& url = database.runtime_url();
+    const std::string node = config.server.node_name + "/" + std::to_string(::getpid());
+
+    std::shared_ptr<const policy::Agreement> agreement = policy::Agreement::load(config.policy.agreement);
+    std::mutex agreement_mutex;
+    auto current_agreement = [&] {
+        std::lock_guard lock(agreement_mutex);
+        return agreement;
+    };
+    log::info(*logger, "agreement.loaded", {{"version", agreement->version()}});
 
     identity::PartnerRegistry registry;
     // Loaded before the listener opens, so that the first partner is not taken for unknown.
-    registry.replace(store::load_organisations(*store::connect(database.runtime_url())));
-    store::NotificationListener registry_watch(
-        database.runtime_url(), {"kamer_registry"},
+    registry.replace(store::load_organisations(*store::connect(url)));
+    delivery::CursorCodec cursors(store::cursor_key(*store::connect(url)));
+
+    unsigned threads = config.server.threads ? config.server.threads : std::max(1u, std::thread::hardware_concurrency());
+    asio::io_context io(static_cast<int>(threads));
+    net::ConnectionTracker tracker(config.limits);
+
+    audit::DisclosureLog disclosures(url, {});
+    store::ReaderPool readers(url, config.database.pool_size);
+    delivery::Hub hub({current_agreement, registry, cursors, disclosures, readers, tracker, node});
+    rooms::Writer writer(url, registry, current_agreement, cursors,
+                         [&](std::vector<rooms::Published> batches) { hub.publish(std::move(batches)); }, {.node = node});
+    disclosures.start();
+    readers.start();
+    hub.start();
+    writer.start();
+
+    store::NotificationListener watch(
+        url, {"kamer_registry", "kamer_room"},
         [&](pqxx::connection& c) { registry.replace(store::load_organisations(c)); },
-        // Reload the whole registry on any change: it is small, and a reload cannot miss one.
-        [&](pqxx::connection& c, const auto&) { registry.replace(store::load_organisations(c)); });
-    registry_watch.start();
+        [&](pqxx::connection& c, const std::vector<store::NotificationListener::Notification>& batch) {
+            bool registry_changed = false;
+            for (const auto& n : batch) {
+                if (n.channel == "kamer_registry") {
+                    registry_changed = true;
+                } else if (auto r = parse_room_notice(n.payload); r && r->node != node) {
+                    hub.remote(r->room, r->first, r->head);
+                }
+            }
+            // Reload the whole registry on any change: it is small, and a reload cannot miss one.
+            if (registry_changed) registry.replace(store::load_organisations(c));
+        });
+    watch.start();
 
     std::mutex context_mutex;
     net::TlsContext context = net::make_server_context(config.tls);
@@ -43,20 +111,20 @@ int run_server(const Config& config) {
         return context;
     };
 
-    unsigned threads = config.server.threads ? config.server.threads : std::max(1u, std::thread::hardware_concurrency());
-    asio::io_context io(static_cast<int>(threads));
     net::Router router;
-    net::ConnectionTracker tracker(config.limits);
+    rooms::RoomServices room_services{writer, hub, readers, disclosures, registry, current_agreement, cursors};
+    rooms::register_writes(router, room_services);
+    rooms::register_queries(router, room_services);
+
     net::SessionServices services{config.limits, registry, router, tracker,
-                                  "kamer/" KAMER_VERSION " (" + config.server.node_name + ")"};
+                                  "kamer/" KAMER_VERSION " (" + config.server.node_name + ")",
+                                  [&hub](std::uint64_t session) { hub.session_closed(session); }};
     net::Listener listener(io, config.server.listen, services, current_context);
     listener.start();
-    if (!config.server.port_file.empty()) {
-        std::ofstream(config.server.port_file) << listener.port() << "\n";
-    }
+    if (!config.server.port_file.empty()) std::ofstream(config.server.port_file) << listener.port() << "\n";
     log::info(*logger, "server.listening",
               {{"host", config.server.listen.host}, {"port", std::int64_t(listener.port())},
-               {"threads", std::int64_t(threads)}, {"node", config.server.node_name}});
+               {"threads", std::int64_t(threads)}, {"node", node}});
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
     asio::steady_timer drain(io);
@@ -83,7 +151,11 @@ int run_server(const Config& config) {
     io.run();
     for (auto& t : pool) t.join();
 
-    registry_watch.stop();
+    writer.stop();
+    hub.stop();
+    disclosures.stop();
+    readers.stop();
+    watch.stop();
     database.close();
     log::info(*logger, "server.stopped");
     return 0;

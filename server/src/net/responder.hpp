@@ -27,6 +27,8 @@ public:
     }
     void fail(const protocol::Error& error);
     void fail(protocol::ErrorCode code, std::string message);
+    // A reply already encoded (with this request's `re`), such as a stored one.
+    void reply_encoded(std::string encoded) { finish(std::move(encoded)); }
 
     const std::optional<std::string>& re() const { return re_; }
     bool answered() const { return !session_; }

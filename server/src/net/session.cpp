@@ -78,6 +78,7 @@ Session::Session(asio::ip::tcp::socket socket, TlsContext context, std::string r
 
 Session::~Session() {
     services_.tracker.release_connection(remote_address_);
+    if (authenticated_ && services_.on_closed) services_.on_closed(id_);
     if (authenticated_) {
         services_.tracker.release_session(id_, peer_.organisation.id);
         obs::metrics()
@@ -384,6 +385,7 @@ void Session::enqueue(std::shared_ptr<const std::string> message) {
         return;
     }
     queue_.push_back(std::move(message));
+    backlog_.store(queued_bytes_, std::memory_order_relaxed);
     if (!writing_) write_next();
 }
 
@@ -401,6 +403,7 @@ void Session::write_next() {
         self->writing_ = false;
         auto& sent = self->queue_[self->queue_head_++];
         self->queued_bytes_ -= sent->size();
+        self->backlog_.store(self->queued_bytes_, std::memory_order_relaxed);
         sent.reset();
         if (ec) {
             self->queue_.clear();

@@ -12,7 +12,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,6 +48,7 @@ struct SessionServices {
     const Router& router;
     ConnectionTracker& tracker;
     std::string server_name;
+    std::function<void(std::uint64_t session)> on_closed;  // the session's subscriptions end
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -63,6 +66,10 @@ public:
 
     // Queues an encoded message. Messages are shared: one buffer may go to many sessions.
     void send(std::shared_ptr<const std::string> message);
+    // Bytes queued for sending, and the bound past which the session is a slow consumer.
+    std::size_t backlog() const { return backlog_.load(std::memory_order_relaxed); }
+    std::size_t backlog_limit() const { return services_.limits.send_queue_bytes; }
+
     // Closes with a WebSocket close code; `flush` first sends what is queued.
     void close(protocol::CloseCode code, bool flush = false);
 
@@ -107,6 +114,7 @@ private:
     std::vector<std::shared_ptr<const std::string>> queue_;  // vector, not deque: idle sessions hold nothing
     std::size_t queue_head_ = 0;
     std::size_t queued_bytes_ = 0;
+    std::atomic<std::size_t> backlog_{0};  // queued_bytes_, readable from other threads
     unsigned in_flight_ = 0;
     bool writing_ = false;
     bool closing_ = false;

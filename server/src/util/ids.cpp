@@ -1,5 +1,6 @@
 #include "util/ids.hpp"
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <cstdio>
@@ -27,6 +28,25 @@ std::string format_timestamp(std::chrono::system_clock::time_point t) {
     char out[64];
     std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                   tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+    return out;
+}
+
+std::string sha256_hex(std::string_view text) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(text.data(), text.size(), digest, &n, EVP_sha256(), nullptr);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < n; ++i) (out += hex[digest[i] >> 4]) += hex[digest[i] & 0xf];
+    return out;
+}
+
+std::string today() {
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    char out[16];
+    std::strftime(out, sizeof out, "%Y-%m-%d", &tm);
     return out;
 }
 

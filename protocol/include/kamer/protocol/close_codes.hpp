@@ -15,6 +15,7 @@ enum class CloseCode : std::uint16_t {
     policy_violation = 1008,
     message_too_big = 1009,
     internal_error = 1011,
+    try_again_later = 1013,        // the server cannot serve this session now: resume later
     organisation_unknown = 4001,   // trusted certificate, OIN not in the partner registry
     organisation_suspended = 4002, // OIN registered but suspended
     certificate_revoked = 4003,    // certificate revoked while connected (CRL reload)

@@ -8,6 +8,7 @@
 #include <boost/describe.hpp>
 #include <boost/json.hpp>
 #include <boost/mp11/algorithm.hpp>
+#include <concepts>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,13 @@ struct is_list<List<T, N>> : std::true_type {};
 template <class T>
 constexpr bool is_described = boost::describe::has_describe_members<T>::value;
 
+// A type with its own JSON form: `static T from_json(const boost::json::value&, Decoder&)`
+// and `boost::json::value to_json() const`.
+template <class T>
+concept custom_coded = requires(const T& t) {
+    { t.to_json() } -> std::convertible_to<boost::json::value>;
+};
+
 template <class T>
 constexpr bool always_false = false;
 
@@ -73,14 +81,22 @@ public:
         return out;
     }
 
+    // Decodes a nested value whose path is the current path (for custom-coded types).
+    template <class T>
+    void read(const boost::json::value& v, T& out) {
+        read_value(v, out);
+    }
+
     [[noreturn]] void fail(ErrorCode code, std::string message) const {
         throw ProtocolError(Error{code, path_, path_ + ": " + std::move(message)});
     }
 
 private:
     template <class T>
-    void read(const boost::json::value& v, T& out) {
-        if constexpr (detail::is_optional<T>::value) {
+    void read_value(const boost::json::value& v, T& out) {
+        if constexpr (detail::custom_coded<T>) {
+            out = T::from_json(v, *this);
+        } else if constexpr (detail::is_optional<T>::value) {
             if (v.is_null()) {
                 out.reset();
             } else {
@@ -193,7 +209,9 @@ private:
 // Encoding: the inverse of Decoder. Absent optionals are omitted.
 template <class T>
 boost::json::value encode_value(const T& v) {
-    if constexpr (detail::is_optional<T>::value) {
+    if constexpr (detail::custom_coded<T>) {
+        return v.to_json();
+    } else if constexpr (detail::is_optional<T>::value) {
         return v ? encode_value(*v) : boost::json::value(nullptr);
     } else if constexpr (std::is_same_v<T, bool>) {
         return boost::json::value(v);

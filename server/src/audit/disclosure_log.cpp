@@ -1,0 +1,245 @@
+#include "audit/disclosure_log.hpp"
+
+#include <openssl/evp.h>
+
+#include <boost/json.hpp>
+
+#include "obs/log.hpp"
+#include "obs/metrics.hpp"
+#include "store/database.hpp"
+#include "util/ids.hpp"
+
+namespace kamer::server::audit {
+namespace json = boost::json;
+
+namespace {
+
+constexpr long long chain_lock_key = 0x6b616d65726c6f67;  // "kamerlog"
+constexpr std::size_t hash_size = 32;
+
+spdlog::logger& logger() {
+    static auto l = log::get("audit");
+    return *l;
+}
+
+std::string view_name(policy::View v) {
+    switch (v) {
+        case policy::View::full: return "full";
+        case policy::View::signal: return "signal";
+        case policy::View::none: return "withheld";
+    }
+    return "withheld";
+}
+
+std::string sha256(const std::string& prev, const std::string& body) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+    EVP_DigestUpdate(ctx.get(), prev.data(), prev.size());
+    EVP_DigestUpdate(ctx.get(), body.data(), body.size());
+    EVP_DigestFinal_ex(ctx.get(), out, &n);
+    return std::string(reinterpret_cast<char*>(out), n);
+}
+
+std::string hex(const std::string& bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : bytes) (out += digits[c >> 4]) += digits[c & 0xf];
+    return out;
+}
+
+}  // namespace
+
+std::string row_body(std::int64_t seq, const std::string& at, const Batch& batch) {
+    json::array records;
+    records.reserve(batch.records.size());
+    for (const auto& r : batch.records) {
+        json::object o;
+        o["e"] = r.entry;
+        if (!r.item.empty()) o["i"] = r.item;
+        o["k"] = r.kind;
+        if (r.category) o["c"] = protocol::to_string(*r.category);
+        if (!r.persons.empty()) {
+            json::array p;
+            for (const auto& ref : r.persons) p.emplace_back(ref);
+            o["p"] = std::move(p);
+        }
+        o["o"] = r.recipient;
+        if (!r.actor.empty()) o["a"] = r.actor;
+        if (!r.actor_for.empty()) o["af"] = r.actor_for;
+        o["r"] = r.role;
+        o["v"] = view_name(r.view);
+        o["b"] = r.basis;
+        records.push_back(std::move(o));
+    }
+    json::object body;
+    body["seq"] = seq;
+    body["at"] = at;
+    body["room"] = batch.room_public;
+    body["how"] = batch.how;
+    body["purpose"] = batch.purpose;
+    body["records"] = std::move(records);
+    return json::serialize(body);
+}
+
+DisclosureLog::DisclosureLog(std::string url, Options options) : url_(std::move(url)), options_(options) {}
+
+DisclosureLog::~DisclosureLog() { stop(); }
+
+bool DisclosureLog::submit(Batch batch) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || queue_.size() >= options_.max_queue) return false;
+        queue_.push_back(std::move(batch));
+    }
+    wake_.notify_one();
+    return true;
+}
+
+void DisclosureLog::start() { thread_ = std::thread([this] { run(); }); }
+
+void DisclosureLog::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void DisclosureLog::run() {
+    auto& queued = obs::metrics().gauge("kamer_disclosure_queue_depth", "Disclosure batches waiting to be logged");
+    for (;;) {
+        std::vector<Batch> batches;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;
+            std::size_t rows = 0;
+            while (!queue_.empty() && rows < options_.max_rows) {
+                batches.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+                ++rows;
+            }
+            queued.set(static_cast<std::int64_t>(queue_.size()));
+        }
+        write(batches);
+    }
+}
+
+void DisclosureLog::write(std::vector<Batch>& batches) {
+    static auto& rows_written = obs::metrics().counter("kamer_disclosure_rows_total", "Disclosure log rows written");
+    static auto& records_written =
+        obs::metrics().counter("kamer_disclosure_records_total", "Disclosure decisions logged (one per recipient and entry)");
+    auto backoff = std::chrono::milliseconds(50);
+    // Deliveries wait while the database is away; they are never made unlogged. Give up only
+    // when stopping, and then tell every waiting delivery that it must not be made.
+    for (;;) {
+        try {
+            if (!connection_) connection_ = store::connect(url_);
+            pqxx::work tx(*connection_);
+            tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(chain_lock_key) + ")");
+            auto last = tx.exec("SELECT seq, hash FROM disclosures ORDER BY seq DESC LIMIT 1");
+            std::int64_t seq = last.empty() ? 0 : last[0][0].as<std::int64_t>();
+            std::string prev = last.empty() ? std::string(hash_size, '\0') : pqxx::binarystring(last[0][1]).str();
+            const std::string at = format_timestamp(std::chrono::system_clock::now());
+            json::array rows;
+            std::uint64_t records = 0;
+            for (const auto& b : batches) {
+                ++seq;
+                auto body = row_body(seq, at, b);
+                auto hash = sha256(prev, body);
+                rows.push_back(json::object{{"seq", seq},
+                                            {"at", at},
+                                            {"room_id", b.room ? json::value(b.room) : json::value(nullptr)},
+                                            {"how", b.how},
+                                            {"records", b.records.size()},
+                                            {"body", body},
+                                            {"prev_hash", hex(prev)},
+                                            {"hash", hex(hash)}});
+                records += b.records.size();
+                prev = std::move(hash);
+            }
+            tx.exec_params(
+                "INSERT INTO disclosures (seq, at, room_id, how, records, body, prev_hash, hash)"
+                " SELECT seq, at, room_id, how, records, body, decode(prev_hash, 'hex'), decode(hash, 'hex')"
+                " FROM json_to_recordset($1::json) AS r(seq bigint, at timestamptz, room_id bigint, how text,"
+                " records integer, body text, prev_hash text, hash text)",
+                json::serialize(rows));
+            tx.commit();
+            healthy_ = true;
+            rows_written.inc(batches.size());
+            records_written.inc(records);
+            for (auto& b : batches)
+                if (b.done) b.done(true);
+            return;
+        } catch (const std::exception& e) {
+            connection_.reset();
+            healthy_ = false;
+            log::warn(logger(), "disclosure.write_failed", {{"reason", store::error_reason(e)},
+                                                            {"rows", std::uint64_t(batches.size())}});
+            bool give_up;
+            {
+                std::lock_guard lock(mutex_);
+                give_up = stopping_;
+            }
+            if (give_up) {
+                for (auto& b : batches)
+                    if (b.done) b.done(false);
+                return;
+            }
+            std::this_thread::sleep_for(backoff);
+            backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+        }
+    }
+}
+
+Verification verify(pqxx::connection& connection) {
+    Verification v;
+    auto start = std::chrono::steady_clock::now();
+    std::string prev(hash_size, '\0');
+    std::int64_t expected = 1;
+    constexpr int page = 20000;
+    pqxx::read_transaction tx(connection);
+    for (;;) {
+        auto rows = tx.exec_params("SELECT seq, body, prev_hash, hash FROM disclosures"
+                                   " WHERE seq >= $1 ORDER BY seq LIMIT $2",
+                                   expected, page);
+        for (const auto& r : rows) {
+            auto seq = r[0].as<std::int64_t>();
+            std::string body = r[1].as<std::string>();
+            std::string stored_prev = pqxx::binarystring(r[2]).str();
+            std::string stored_hash = pqxx::binarystring(r[3]).str();
+            std::string problem;
+            std::string prefix = "{\"seq\":" + std::to_string(seq) + ",";
+            if (seq != expected)
+                problem = "row " + std::to_string(expected) + " is missing";
+            else if (stored_prev != prev)
+                problem = "its previous-hash does not match the row before it";
+            else if (body.compare(0, prefix.size(), prefix) != 0)
+                problem = "its body does not belong to this position";
+            else if (sha256(prev, body) != stored_hash)
+                problem = "its content does not match its hash";
+            if (!problem.empty()) {
+                v.intact = false;
+                v.first_broken = seq == expected ? seq : expected;
+                v.problem = problem;
+                v.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                return v;
+            }
+            ++v.rows;
+            // Count from the hashed body, not from a column the hash does not cover. Inside a
+            // JSON string a quote is escaped, so this key pattern only occurs as a record key.
+            for (auto at = body.find("{\"e\":"); at != std::string::npos; at = body.find("{\"e\":", at + 5)) ++v.records;
+            prev = stored_hash;
+            ++expected;
+        }
+        if (rows.size() < static_cast<std::size_t>(page)) break;
+    }
+    v.head_hash = hex(prev);
+    v.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return v;
+}
+
+}  // namespace kamer::server::audit

@@ -1,0 +1,485 @@
+#include "delivery/hub.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+
+#include "kamer/protocol/messages/rooms.hpp"
+#include "net/connection_tracker.hpp"
+#include "obs/log.hpp"
+#include "obs/metrics.hpp"
+#include "store/room_store.hpp"
+#include "store/room_views.hpp"
+#include "store/database.hpp"
+
+namespace kamer::server::delivery {
+namespace asio = boost::asio;
+using protocol::ErrorCode;
+
+namespace {
+
+constexpr std::int64_t catch_up_page = 500;
+constexpr std::int64_t gap_page = 100000;
+
+spdlog::logger& logger() {
+    static auto l = log::get("delivery");
+    return *l;
+}
+
+struct Metrics {
+    obs::Counter& delivered = obs::metrics().counter("kamer_events_out_total", "Entries sent to subscribers, by how",
+                                                     {{"how", "live"}});
+    obs::Counter& resumed = obs::metrics().counter("kamer_events_out_total", "Entries sent to subscribers, by how",
+                                                   {{"how", "resume"}});
+    obs::Counter& withheld = obs::metrics().counter("kamer_events_withheld_total",
+                                                    "Entries withheld from a subscriber by the need-to-know policy");
+    obs::Gauge& subscriptions = obs::metrics().gauge("kamer_subscriptions", "Sessions following a room on this node");
+};
+Metrics& metrics() {
+    static Metrics m;
+    return m;
+}
+
+}  // namespace
+
+struct Hub::Subscriber {
+    std::weak_ptr<net::Session> session;
+    std::uint64_t id = 0;
+    Recipient to;
+    std::int64_t position = 0;      // last entry considered for this subscriber
+    std::int64_t last_visible = 0;  // last entry it received: its resume point
+    bool live = false;
+    bool fetching = false;
+    std::optional<net::Responder> responder;  // answered once caught up
+};
+
+struct Hub::Channel {
+    std::int64_t room = 0;
+    std::string public_id;
+    std::int64_t head = 0;  // last position delivered on this node
+    std::shared_ptr<const policy::PolicyRoom> policy;
+    std::vector<Subscriber> subscribers;
+    std::deque<Pending> pending;
+    bool fetching = false;
+
+    Subscriber* find(std::uint64_t session) {
+        for (auto& s : subscribers)
+            if (s.id == session) return &s;
+        return nullptr;
+    }
+};
+
+Hub::Hub(Services services) : services_(std::move(services)) {}
+
+Hub::~Hub() { stop(); }
+
+void Hub::start() {
+    work_.emplace(io_.get_executor());
+    thread_ = std::thread([this] { io_.run(); });
+}
+
+void Hub::stop() {
+    if (!thread_.joinable()) return;
+    work_.reset();
+    asio::post(io_, [this] {
+        channels_.clear();
+        by_public_.clear();
+    });
+    thread_.join();
+}
+
+Hub::Channel* Hub::channel(std::int64_t room) {
+    auto it = channels_.find(room);
+    return it == channels_.end() ? nullptr : it->second.get();
+}
+
+void Hub::with_channel(const std::string& public_id, std::function<void(Channel*)> then) {
+    if (auto it = by_public_.find(public_id); it != by_public_.end()) {
+        if (auto* c = channel(it->second)) return then(c);
+    }
+    // Read the room's view. Entries published while it is read are not lost: the channel
+    // then starts behind the last published position and fetches the difference.
+    bool posted = services_.readers.post([this, public_id, then = std::move(then)](pqxx::connection* db) mutable {
+        std::optional<store::RoomView> view;
+        bool failed = !db;
+        if (db) {
+            try {
+                pqxx::read_transaction tx(*db);
+                view = store::load_room_view(tx, public_id);
+            } catch (const std::exception&) {
+                failed = true;
+            }
+        }
+        asio::post(io_, [this, public_id, view = std::move(view), failed, then = std::move(then)]() mutable {
+            if (failed || !view) return then(nullptr);
+            if (auto it = by_public_.find(public_id); it != by_public_.end())
+                if (auto* c = channel(it->second)) return then(c);
+            auto c = std::make_unique<Channel>();
+            c->room = view->id;
+            c->public_id = public_id;
+            c->head = view->head;
+            c->policy = std::make_shared<const policy::PolicyRoom>(std::move(view->policy));
+            auto* raw = c.get();
+            channels_[raw->room] = std::move(c);
+            by_public_[public_id] = raw->room;
+            if (auto seen = published_head_.find(raw->room); seen != published_head_.end() && seen->second > raw->head) {
+                raw->pending.push_back({{}, seen->second, nullptr});
+                drain(*raw);
+            }
+            then(raw);
+        });
+    });
+    if (!posted) then(nullptr);
+}
+
+void Hub::publish(std::vector<rooms::Published> batches) {
+    asio::post(io_, [this, batches = std::move(batches)]() mutable {
+        for (auto& p : batches) {
+            published_head_[p.room] = p.entries.back().seq;
+            notify_subjects(p.public_id, p.room, *p.policy, p.entries);
+            if (auto* c = channel(p.room)) {
+                std::int64_t last = p.entries.back().seq;
+                c->pending.push_back({std::move(p.entries), last, std::move(p.policy)});
+                drain(*c);
+            }
+        }
+    });
+}
+
+void Hub::remote(std::int64_t room, std::int64_t first, std::int64_t head) {
+    asio::post(io_, [this, room, first, head] {
+        auto& seen = published_head_[room];
+        seen = std::max(seen, head);
+        if (auto* c = channel(room)) {
+            c->pending.push_back({{}, head, nullptr});
+            drain(*c);
+            return;
+        }
+        // Nobody here follows the room; invitations and removals may still concern
+        // organisations connected here.
+        if (services_.tracker.connections() == 0) return;
+        services_.readers.post([this, room, first, head](pqxx::connection* db) {
+            if (!db) return;
+            try {
+                pqxx::read_transaction tx(*db);
+                auto view = store::load_room_view(tx, room);
+                if (!view) return;
+                auto entries = store::load_entries(tx, room, first - 1, head, gap_page);
+                std::erase_if(entries, [](const auto& e) { return !e.meta.subject; });
+                if (entries.empty()) return;
+                asio::post(io_, [this, view = std::move(*view), entries = std::move(entries)] {
+                    notify_subjects(view.public_id, view.id, view.policy, entries);
+                });
+            } catch (const std::exception& e) {
+                log::warn(logger(), "notice.fetch_failed", {{"room", room}, {"reason", store::error_reason(e)}});
+            }
+        });
+    });
+}
+
+void Hub::drain(Channel& c) {
+    while (!c.fetching && !c.pending.empty()) {
+        auto& p = c.pending.front();
+        std::erase_if(p.entries, [&](const auto& e) { return e.seq <= c.head; });
+        std::int64_t target = std::max(p.up_to, p.entries.empty() ? 0 : p.entries.back().seq);
+        if (target <= c.head) {
+            c.pending.pop_front();
+            continue;
+        }
+        std::int64_t have_from = p.entries.empty() ? target + 1 : p.entries.front().seq;
+        if (have_from > c.head + 1 || !p.policy) {
+            // Entries this node has not seen (written by another node, or committed while the
+            // channel was loading), and the room's view if it may have changed: read them.
+            c.fetching = true;
+            std::int64_t room = c.room, from = c.head, to = have_from - 1;
+            bool need_view = !p.policy;
+            services_.readers.post([this, room, from, to, need_view](pqxx::connection* db) {
+                std::vector<rooms::StoredEntry> fetched;
+                std::optional<store::RoomView> view;
+                bool failed = !db;
+                if (db) {
+                    try {
+                        pqxx::read_transaction tx(*db);
+                        if (to > from) fetched = store::load_entries(tx, room, from, to, gap_page);
+                        if (need_view) view = store::load_room_view(tx, room);
+                    } catch (const std::exception&) {
+                        failed = true;
+                    }
+                }
+                asio::post(io_, [this, room, failed, fetched = std::move(fetched), view = std::move(view)]() mutable {
+                    auto* c = channel(room);
+                    if (!c) return;
+                    c->fetching = false;
+                    if (failed) {
+                        // The database is away; try again shortly. Nothing is skipped.
+                        auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(200));
+                        timer->async_wait([this, room, timer](boost::system::error_code) {
+                            if (auto* c = channel(room)) drain(*c);
+                        });
+                        return;
+                    }
+                    auto& p = c->pending.front();
+                    p.entries.insert(p.entries.begin(), std::make_move_iterator(fetched.begin()),
+                                     std::make_move_iterator(fetched.end()));
+                    if (view) p.policy = std::make_shared<const policy::PolicyRoom>(std::move(view->policy));
+                    if (!p.policy) p.policy = c->policy;
+                    if (view && !p.entries.empty()) notify_subjects(c->public_id, c->room, *p.policy, p.entries);
+                    drain(*c);
+                });
+            });
+            return;
+        }
+        c.policy = p.policy;
+        deliver(c, p.entries);
+        c.head = target;
+        c.pending.pop_front();
+    }
+}
+
+void Hub::deliver(Channel& c, std::vector<rooms::StoredEntry>& entries) {
+    auto agreement = services_.agreement();
+    auto& m = metrics();
+    auto kept = std::make_shared<std::vector<rooms::StoredEntry>>(std::move(entries));
+    for (const auto& e : *kept) {
+        audit::Batch batch{c.room, c.public_id, "live", "case-consultation", {}, {}};
+        std::vector<std::pair<std::weak_ptr<net::Session>, policy::View>> targets;
+        for (auto& s : c.subscribers) {
+            if (!s.live) continue;
+            auto d = policy::decide(*agreement, *c.policy, e.meta, s.to.org);
+            batch.records.push_back(record_of(e, s.to, *c.policy, d));
+            s.position = e.seq;
+            if (d.view == policy::View::none) {
+                m.withheld.inc();
+                continue;
+            }
+            targets.emplace_back(s.session, d.view);
+            s.last_visible = e.seq;
+        }
+        if (batch.records.empty()) continue;
+        // Encoded once per view, shared by every recipient of that view.
+        std::shared_ptr<const std::string> full, signal;
+        for (const auto& [session, view] : targets) {
+            auto& frame = view == policy::View::full ? full : signal;
+            if (!frame)
+                frame = std::make_shared<const std::string>(
+                    encode_events(c.public_id, services_.cursors, c.room, {{&e, view}}));
+        }
+        batch.done = [targets = std::move(targets), full, signal](bool committed) {
+            for (const auto& [session, view] : targets)
+                if (auto s = session.lock()) {
+                    if (committed)
+                        s->send(view == policy::View::full ? full : signal);
+                    else
+                        s->close(protocol::CloseCode::try_again_later);
+                }
+        };
+        m.delivered.inc(batch.records.size());
+        if (!services_.log.submit(std::move(batch))) {
+            // The disclosure log cannot keep up: deliver nothing unlogged. The subscribers
+            // resume later from what they have.
+            for (auto& s : c.subscribers)
+                if (auto session = s.session.lock()) session->close(protocol::CloseCode::try_again_later);
+        }
+    }
+    // Members that left or were removed stop following the room (they received the entry
+    // about it as its subject).
+    for (std::size_t i = 0; i < c.subscribers.size();) {
+        auto member = c.policy->members.find(c.subscribers[i].to.org);
+        if (member == c.policy->members.end() || !member->second.active) {
+            c.subscribers.erase(c.subscribers.begin() + static_cast<std::ptrdiff_t>(i));
+            m.subscriptions.add(-1);
+            --subscription_count_;
+        } else {
+            ++i;
+        }
+    }
+}
+
+void Hub::notify_subjects(const std::string& public_id, std::int64_t room, const policy::PolicyRoom& policy,
+                          const std::vector<rooms::StoredEntry>& entries) {
+    auto agreement = services_.agreement();
+    for (const auto& e : entries) {
+        if (!e.meta.subject || (e.kind != "member.invited" && e.kind != "member.removed")) continue;
+        auto sessions = services_.tracker.sessions_of(*e.meta.subject);
+        if (sessions.empty()) continue;
+        auto org = services_.registry.find(*e.meta.subject);
+        if (!org) continue;
+        audit::Batch batch{room, public_id, "notice", "case-consultation", {}, {}};
+        for (const auto& s : sessions) {
+            const auto& actor = s->peer().actor;
+            Recipient to{org->id, org->oin, actor ? std::string(actor->id) : "",
+                         actor && actor->acting_for ? std::string(*actor->acting_for) : ""};
+            batch.records.push_back(record_of(e, to, policy, policy::decide(*agreement, policy, e.meta, org->id)));
+        }
+        auto frame = std::make_shared<const std::string>("{\"type\":\"notice\",\"body\":{\"room\":\"" + public_id +
+                                                         "\",\"entry\":" + e.body + "}}");
+        std::vector<std::weak_ptr<net::Session>> targets(sessions.begin(), sessions.end());
+        batch.done = [targets = std::move(targets), frame](bool committed) {
+            if (!committed) return;
+            for (const auto& t : targets)
+                if (auto s = t.lock()) s->send(frame);
+        };
+        services_.log.submit(std::move(batch));
+    }
+}
+
+void Hub::subscribe(const std::shared_ptr<net::Session>& session, const std::optional<protocol::Actor>& actor,
+                    const std::string& room, const std::optional<std::string>& after, net::Responder responder) {
+    auto org = session->peer().organisation;
+    Recipient to{org.id, org.oin, actor ? std::string(actor->id) : "",
+                 actor && actor->acting_for ? std::string(*actor->acting_for) : ""};
+    std::weak_ptr<net::Session> weak = session;
+    std::uint64_t sid = session->id();
+    asio::post(io_, [this, weak, sid, to, room, after, responder = std::move(responder)]() mutable {
+        with_channel(room, [this, weak, sid, to, room, after,
+                            responder = std::make_shared<net::Responder>(std::move(responder))](Channel* c) mutable {
+            auto member = c ? c->policy->members.find(to.org) : decltype(c->policy->members.end()){};
+            if (!c || member == c->policy->members.end() || !member->second.active)
+                return responder->fail(ErrorCode::not_found, "no room " + room + " of which you are a member");
+            std::int64_t position = 0;
+            if (after) {
+                auto seq = services_.cursors.decode(c->room, *after);
+                if (!seq || *seq > c->head)
+                    return responder->fail({ErrorCode::invalid_value, "body.after", "not a position in this room"});
+                position = *seq;
+            }
+            if (c->find(sid)) return responder->fail(ErrorCode::conflict, "this session already follows the room");
+            Subscriber s;
+            s.session = weak;
+            s.id = sid;
+            s.to = to;
+            s.position = position;
+            s.last_visible = position;
+            s.responder = std::move(*responder);
+            c->subscribers.push_back(std::move(s));
+            metrics().subscriptions.add(1);
+            ++subscription_count_;
+            catch_up(c->room, sid);
+        });
+    });
+}
+
+void Hub::catch_up(std::int64_t room, std::uint64_t sid) {
+    auto* c = channel(room);
+    auto* s = c ? c->find(sid) : nullptr;
+    if (!s || s->live || s->fetching) return;
+    if (s->position >= c->head) return finish_catch_up(*c, *s);
+    auto session = s->session.lock();
+    if (!session) return;
+    if (session->backlog() > session->backlog_limit() / 2) {
+        // Pull history no faster than the client reads it.
+        auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(20));
+        timer->async_wait([this, room, sid, timer](boost::system::error_code) { catch_up(room, sid); });
+        return;
+    }
+    s->fetching = true;
+    std::int64_t from = s->position, to = c->head;
+    bool posted = services_.readers.post([this, room, sid, from, to](pqxx::connection* db) {
+        auto entries = std::make_shared<std::vector<rooms::StoredEntry>>();
+        bool failed = !db;
+        if (db) {
+            try {
+                pqxx::read_transaction tx(*db);
+                *entries = store::load_entries(tx, room, from, to, catch_up_page);
+            } catch (const std::exception&) {
+                failed = true;
+            }
+        }
+        asio::post(io_, [this, room, sid, to, failed, entries] {
+            auto* c = channel(room);
+            auto* s = c ? c->find(sid) : nullptr;
+            if (!s) return;
+            s->fetching = false;
+            if (failed) {
+                if (s->responder) s->responder->fail(ErrorCode::unavailable, "the database is not available; try again");
+                drop(*c, sid, protocol::CloseCode::try_again_later);
+                return;
+            }
+            audit::Batch batch{c->room, c->public_id, "resume", "case-consultation", {}, {}};
+            auto disclosed = disclose(*services_.agreement(), *c->policy, *entries, s->to, batch);
+            s->position = entries->empty() ? to : entries->back().seq;
+            if (!disclosed.empty()) s->last_visible = disclosed.back().entry->seq;
+            metrics().resumed.inc(disclosed.size());
+            auto frame = disclosed.empty() ? nullptr
+                                           : std::make_shared<const std::string>(encode_events(
+                                                 c->public_id, services_.cursors, c->room, disclosed));
+            batch.done = [this, room, sid, frame, weak = s->session, entries](bool committed) {
+                if (committed && frame)
+                    if (auto session = weak.lock()) session->send(frame);
+                asio::post(io_, [this, room, sid, committed] {
+                    auto* c = channel(room);
+                    if (!c) return;
+                    if (!committed) return drop(*c, sid, protocol::CloseCode::try_again_later);
+                    catch_up(room, sid);
+                });
+            };
+            if (!services_.log.submit(std::move(batch))) drop(*c, sid, protocol::CloseCode::try_again_later);
+        });
+    });
+    if (!posted) {
+        s->fetching = false;
+        drop(*c, sid, protocol::CloseCode::try_again_later);
+    }
+}
+
+void Hub::finish_catch_up(Channel& c, Subscriber& s) {
+    s.live = true;
+    protocol::Subscribed reply;
+    reply.room = c.public_id;
+    if (s.last_visible) reply.cursor = services_.cursors.encode(c.room, s.last_visible);
+    if (s.responder) {
+        s.responder->ok(reply);
+        s.responder.reset();
+    }
+}
+
+void Hub::release_if_idle(std::int64_t room) {
+    auto* c = channel(room);
+    if (!c || !c->subscribers.empty() || c->fetching || !c->pending.empty()) return;
+    by_public_.erase(c->public_id);
+    channels_.erase(room);
+}
+
+void Hub::drop(Channel& c, std::uint64_t sid, protocol::CloseCode why) {
+    auto it = std::find_if(c.subscribers.begin(), c.subscribers.end(), [&](const auto& s) { return s.id == sid; });
+    if (it == c.subscribers.end()) return;
+    if (auto session = it->session.lock()) session->close(why);
+    c.subscribers.erase(it);
+    metrics().subscriptions.add(-1);
+    --subscription_count_;
+    release_if_idle(c.room);
+}
+
+void Hub::unsubscribe(std::uint64_t sid, const std::string& room, net::Responder responder) {
+    asio::post(io_, [this, sid, room, responder = std::move(responder)]() mutable {
+        auto it = by_public_.find(room);
+        auto* c = it == by_public_.end() ? nullptr : channel(it->second);
+        auto* s = c ? c->find(sid) : nullptr;
+        if (!s) return responder.fail(ErrorCode::not_found, "this session does not follow room " + room);
+        std::erase_if(c->subscribers, [&](const auto& x) { return x.id == sid; });
+        metrics().subscriptions.add(-1);
+        --subscription_count_;
+        release_if_idle(c->room);
+        protocol::Ok ok;
+        ok.room = room;
+        responder.ok(ok);
+    });
+}
+
+void Hub::session_closed(std::uint64_t sid) {
+    asio::post(io_, [this, sid] {
+        std::vector<std::int64_t> emptied;
+        for (auto& [id, c] : channels_) {
+            auto before = c->subscribers.size();
+            std::erase_if(c->subscribers, [&](const auto& s) { return s.id == sid; });
+            auto removed = before - c->subscribers.size();
+            if (removed == 0) continue;
+            metrics().subscriptions.add(-static_cast<std::int64_t>(removed));
+            subscription_count_ -= removed;
+            emptied.push_back(id);
+        }
+        for (auto id : emptied) release_if_idle(id);
+    });
+}
+
+}  // namespace kamer::server::delivery

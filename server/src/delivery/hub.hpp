@@ -1,0 +1,98 @@
+#pragma once
+// Delivery: who follows which room on this node, and getting each committed entry to them in
+// order, through the need-to-know gate and the disclosure log.
+//
+// All channel state lives on one delivery thread (an io_context of its own): publishes from
+// the writer, notifications from other nodes, subscriptions and their catch-up are tasks on
+// it, so the order of a room's entries is simply the order of the tasks. Database reads
+// (catch-up pages, gaps, room views) run on the reader pool and come back as tasks.
+//
+// A subscriber first catches up (pages read from the database, filtered with the room as it
+// is now) and then receives entries live; the switch happens on the delivery thread, between
+// two publishes, so nothing is missed or sent twice.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "audit/disclosure_log.hpp"
+#include "delivery/cursor.hpp"
+#include "delivery/gate.hpp"
+#include "identity/partner_registry.hpp"
+#include "net/responder.hpp"
+#include "net/session.hpp"
+#include "rooms/writer.hpp"
+#include "store/reader_pool.hpp"
+
+namespace kamer::server::net {
+class ConnectionTracker;
+}
+
+namespace kamer::server::delivery {
+
+class Hub {
+public:
+    struct Services {
+        std::function<std::shared_ptr<const policy::Agreement>()> agreement;
+        const identity::PartnerRegistry& registry;
+        const CursorCodec& cursors;
+        audit::DisclosureLog& log;
+        store::ReaderPool& readers;
+        net::ConnectionTracker& tracker;
+        std::string node;
+    };
+    explicit Hub(Services services);
+    ~Hub();
+
+    void start();
+    void stop();
+
+    // Committed entries of this node's writer, in commit order.
+    void publish(std::vector<rooms::Published> batches);
+    // Another node committed entries `first..head` of room `room`.
+    void remote(std::int64_t room, std::int64_t first, std::int64_t head);
+
+    void subscribe(const std::shared_ptr<net::Session>& session, const std::optional<protocol::Actor>& actor,
+                   const std::string& room, const std::optional<std::string>& after, net::Responder responder);
+    void unsubscribe(std::uint64_t session, const std::string& room, net::Responder responder);
+    void session_closed(std::uint64_t session);
+
+    std::size_t subscriptions() const { return subscription_count_.load(); }
+
+private:
+    struct Subscriber;
+    struct Channel;
+    struct Pending {
+        std::vector<rooms::StoredEntry> entries;
+        std::int64_t up_to = 0;  // deliver through this position (fetching what is not here)
+        std::shared_ptr<const policy::PolicyRoom> policy;  // null: reload from the projections
+    };
+
+    Channel* channel(std::int64_t room);
+    void with_channel(const std::string& public_id, std::function<void(Channel*)> then);
+    void drain(Channel& c);
+    void deliver(Channel& c, std::vector<rooms::StoredEntry>& entries);
+    void notify_subjects(const std::string& public_id, std::int64_t room, const policy::PolicyRoom& policy,
+                         const std::vector<rooms::StoredEntry>& entries);
+    void catch_up(std::int64_t room, std::uint64_t session);
+    void finish_catch_up(Channel& c, Subscriber& s);
+    void drop(Channel& c, std::uint64_t session, protocol::CloseCode why);
+    void release_if_idle(std::int64_t room);
+
+    Services services_;
+    boost::asio::io_context io_;
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+    std::thread thread_;
+    std::unordered_map<std::int64_t, std::unique_ptr<Channel>> channels_;
+    std::unordered_map<std::string, std::int64_t> by_public_;
+    std::unordered_map<std::int64_t, std::int64_t> published_head_;  // every room's last known position
+    std::atomic<std::size_t> subscription_count_{0};
+};
+
+}  // namespace kamer::server::delivery

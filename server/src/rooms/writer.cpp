@@ -1,0 +1,289 @@
+#include "rooms/writer.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "kamer/protocol/messages/session.hpp"
+#include "obs/log.hpp"
+#include "rooms/load.hpp"
+#include "obs/metrics.hpp"
+#include "store/database.hpp"
+#include "store/room_store.hpp"
+#include "util/ids.hpp"
+
+namespace kamer::server::rooms {
+using protocol::ErrorCode;
+
+namespace {
+
+spdlog::logger& logger() {
+    static auto l = log::get("rooms");
+    return *l;
+}
+
+std::string encode_error(const protocol::Error& e, const std::optional<std::string>& re) {
+    return protocol::encode_message(protocol::make_error_reply(e), std::nullopt, re);
+}
+
+// Errors after which the same batch may simply run again.
+bool retriable(const pqxx::sql_error& e) {
+    const auto& s = e.sqlstate();
+    return s == "40001" || s == "40P01" || s == "23505";  // serialization, deadlock, concurrent idempotency key
+}
+
+struct Metrics {
+    obs::Counter& batches = obs::metrics().counter("kamer_write_batches_total", "Write transactions committed");
+    obs::Counter& changes = obs::metrics().counter("kamer_write_changes_total", "Changes committed");
+    obs::Counter& failures = obs::metrics().counter("kamer_write_failures_total", "Write transactions that failed");
+    obs::Histogram& ack = obs::metrics().histogram("kamer_ack_latency_seconds",
+                                                   "From receiving a change to sending its acknowledgement (after commit)");
+    obs::Gauge& queue = obs::metrics().gauge("kamer_write_queue_depth", "Changes waiting for the writer");
+};
+Metrics& metrics() {
+    static Metrics m;
+    return m;
+}
+
+}  // namespace
+
+Writer::Writer(std::string url, const identity::PartnerRegistry& registry,
+               std::function<std::shared_ptr<const policy::Agreement>()> agreement, const delivery::CursorCodec& cursors,
+               std::function<void(std::vector<Published>)> publish, Options options)
+    : url_(std::move(url)),
+      registry_(registry),
+      agreement_(std::move(agreement)),
+      cursors_(cursors),
+      publish_(std::move(publish)),
+      options_(std::move(options)) {}
+
+Writer::~Writer() { stop(); }
+
+bool Writer::submit(WriteRequest request) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || queue_.size() >= options_.max_queue) return false;
+        queue_.push_back(std::move(request));
+        metrics().queue.set(static_cast<std::int64_t>(queue_.size()));
+    }
+    wake_.notify_one();
+    return true;
+}
+
+std::size_t Writer::queued() const {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+}
+
+void Writer::start() { thread_ = std::thread([this] { run(); }); }
+
+void Writer::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void Writer::run() {
+    for (;;) {
+        std::vector<WriteRequest> batch;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping, and everything queued is done
+            while (!queue_.empty() && batch.size() < options_.max_batch) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+            metrics().queue.set(static_cast<std::int64_t>(queue_.size()));
+        }
+        process(batch);
+    }
+}
+
+Room* Writer::load(pqxx::work& tx, const std::string& public_id, std::int64_t id, std::int64_t head) {
+    auto& slot = cache_[public_id];
+    slot.used = batches_;
+    if (slot.room && slot.room->head == head) return slot.room.get();
+    if (!slot.room || slot.room->head > head) {
+        slot.room = std::make_unique<Room>();
+        slot.room->id = id;
+        slot.room->public_id = public_id;
+    }
+    // Another node wrote since we last saw the room (or we never did): fold what is new.
+    fold_to(tx, *slot.room, head, registry_);
+    return slot.room.get();
+}
+
+void Writer::process(std::vector<WriteRequest>& batch) {
+    ++batches_;
+    for (int attempt = 1;; ++attempt) {
+        std::set<std::string> touched;  // public ids whose cache must go if this attempt fails
+        std::vector<std::optional<std::string>> replies(batch.size());
+        std::vector<bool> applied(batch.size(), false);
+        std::map<std::size_t, std::size_t> duplicate_of;
+        try {
+            if (!connection_) connection_ = store::connect(url_);
+            auto agreement = agreement_();
+            pqxx::work tx(*connection_);
+
+            std::vector<std::pair<int, std::string>> keys;
+            std::vector<std::string> wanted;
+            for (const auto& r : batch) {
+                if (r.client_id) keys.emplace_back(r.caller.organisation.id, *r.client_id);
+                wanted.insert(wanted.end(), r.rooms.begin(), r.rooms.end());
+            }
+            std::sort(wanted.begin(), wanted.end());
+            wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+            auto stored = store::find_replies(tx, keys);
+            std::unordered_map<std::string, Room*> locked;
+            for (const auto& h : store::lock_rooms(tx, wanted)) {
+                touched.insert(h.public_id);
+                locked[h.public_id] = load(tx, h.public_id, h.id, h.head);
+            }
+
+            BatchChanges changes;
+            WriteContext::Services services{
+                registry_, *agreement, cursors_,
+                [&](const std::string& id) -> Room* {
+                    auto it = locked.find(id);
+                    return it == locked.end() ? nullptr : it->second;
+                },
+                [&]() -> Room& {
+                    auto room = std::make_unique<Room>();
+                    room->id = store::next_room_id(tx);
+                    room->public_id = random_uuid();
+                    auto* raw = room.get();
+                    touched.insert(raw->public_id);
+                    cache_[raw->public_id] = {std::move(room), batches_};
+                    locked[raw->public_id] = raw;
+                    return *raw;
+                }};
+            const std::string now = format_timestamp(std::chrono::system_clock::now());
+            std::map<std::pair<int, std::string>, std::size_t> first_in_batch;
+            std::vector<store::NewReply> new_replies;
+
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                auto& r = batch[i];
+                if (r.client_id) {
+                    std::pair<int, std::string> key{r.caller.organisation.id, *r.client_id};
+                    if (auto s = stored.find(key); s != stored.end()) {
+                        replies[i] = s->second.request_hash == r.request_hash
+                                         ? s->second.reply
+                                         : encode_error({ErrorCode::idempotency_conflict, "id",
+                                                         "message id " + *r.client_id +
+                                                             " was already used for a different request"},
+                                                        r.client_id);
+                        continue;
+                    }
+                    if (auto f = first_in_batch.find(key); f != first_in_batch.end()) {
+                        duplicate_of[i] = f->second;
+                        continue;
+                    }
+                    first_in_batch[key] = i;
+                }
+                WriteContext context(services, r.caller, now, changes);
+                auto outcome = r.command(context);
+                if (outcome.error) {
+                    replies[i] = encode_error(*outcome.error, r.client_id);
+                    continue;
+                }
+                applied[i] = true;
+                replies[i] = protocol::encode_envelope(outcome.reply_type, outcome.reply, std::nullopt, r.client_id);
+                if (r.client_id)
+                    new_replies.push_back({r.caller.organisation.id, *r.client_id, r.request_hash, *replies[i]});
+            }
+
+            std::vector<const Room*> rooms, member_rooms;
+            std::vector<store::RoomRange> heads;
+            std::unordered_map<std::int64_t, const Room*> by_id;
+            for (const auto& [id, room] : locked) by_id[room->id] = room;
+            std::unordered_map<std::int64_t, std::int64_t> first_seq;
+            for (const auto& e : changes.entries)
+                if (!first_seq.count(e.room)) first_seq[e.room] = e.seq;
+            for (auto id : changes.rooms) {
+                rooms.push_back(by_id.at(id));
+                heads.push_back({id, first_seq.at(id), by_id.at(id)->head});
+            }
+            for (auto id : changes.members) member_rooms.push_back(by_id.at(id));
+            std::vector<std::pair<const Room*, const Item*>> items;
+            for (const auto& [room, item] : changes.items) items.emplace_back(by_id.at(room), &by_id.at(room)->items.at(item));
+
+            store::save_rooms(tx, rooms);
+            store::insert_entries(tx, changes.entries);
+            store::save_members(tx, member_rooms);
+            store::save_items(tx, items);
+            store::save_grants(tx, items);
+            for (const auto& [room, item] : changes.redacted) store::redact_entries(tx, room, item);
+            store::insert_replies(tx, new_replies);
+            store::notify_rooms(tx, heads, options_.node);
+            tx.commit();
+            healthy_ = true;
+
+            auto& m = metrics();
+            m.batches.inc();
+            m.changes.inc(changes.entries.size());
+            auto sent = std::chrono::steady_clock::now();
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                auto& reply = duplicate_of.count(i) ? replies[duplicate_of[i]] : replies[i];
+                batch[i].respond(*reply);
+                m.ack.observe(std::chrono::duration<double>(sent - batch[i].received).count());
+            }
+            std::map<std::int64_t, Published> published;
+            for (auto& e : changes.entries) {
+                auto& p = published[e.room];
+                p.room = e.room;
+                p.entries.push_back(std::move(e));
+            }
+            std::vector<Published> out;
+            for (auto& [id, p] : published) {
+                const Room* room = by_id.at(id);
+                p.public_id = room->public_id;
+                p.policy = std::make_shared<const policy::PolicyRoom>(policy_view(*room, registry_));
+                out.push_back(std::move(p));
+            }
+            if (!out.empty()) publish_(std::move(out));
+
+            if (cache_.size() > options_.max_cached_rooms) {
+                for (auto it = cache_.begin(); it != cache_.end();)
+                    it = it->second.used + 2 < batches_ ? cache_.erase(it) : std::next(it);
+            }
+            return;
+        } catch (const std::exception& e) {
+            // The cached rooms of this attempt may hold uncommitted changes: forget them.
+            for (const auto& id : touched) cache_.erase(id);
+            metrics().failures.inc();
+            bool in_doubt = dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr;
+            bool broken = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
+            auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+            if (broken || in_doubt) connection_.reset();
+            healthy_ = !(broken || in_doubt);
+            log::warn(logger(), "write.failed",
+                      {{"reason", store::error_reason(e)}, {"attempt", std::int64_t(attempt)},
+                       {"changes", std::uint64_t(batch.size())}});
+            if (!in_doubt && attempt < 3 && (broken || (sql && retriable(*sql)))) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+                continue;
+            }
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                auto& r = batch[i];
+                bool decided = replies[i].has_value() && !applied[i];  // an error or a stored reply: still true
+                if (decided) {
+                    r.respond(*replies[i]);
+                } else if (in_doubt) {
+                    r.respond(encode_error({ErrorCode::outcome_unknown, "",
+                                            "the change may or may not have been stored; send it again with the same id"},
+                                           r.client_id));
+                } else {
+                    r.respond(encode_error({ErrorCode::unavailable, "", "the database is not available; try again later"},
+                                           r.client_id));
+                }
+            }
+            return;
+        }
+    }
+}
+
+}  // namespace kamer::server::rooms

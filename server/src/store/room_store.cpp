@@ -1,0 +1,270 @@
+#include "store/room_store.hpp"
+
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+namespace kamer::server::store {
+namespace json = boost::json;
+
+namespace {
+
+json::value int_list(const std::optional<std::vector<int>>& v) {
+    if (!v) return nullptr;
+    json::array a;
+    for (int x : *v) a.emplace_back(x);
+    return a;
+}
+
+std::optional<std::vector<int>> parse_int_list(const pqxx::field& f) {
+    if (f.is_null()) return std::nullopt;
+    std::vector<int> out;
+    for (const auto& x : json::parse(f.c_str()).as_array()) out.push_back(static_cast<int>(x.as_int64()));
+    return out;
+}
+
+std::string uuid_array(const std::vector<std::string>& ids) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];  // UUIDs: no quoting needed
+    return out + "}";
+}
+
+}  // namespace
+
+std::array<unsigned char, 16> cursor_key(pqxx::connection& connection) {
+    std::array<unsigned char, 16> fresh;
+    if (RAND_bytes(fresh.data(), 16) != 1) throw std::runtime_error("no randomness for the cursor key");
+    pqxx::work tx(connection);
+    pqxx::binarystring candidate(fresh.data(), fresh.size());
+    tx.exec_params("INSERT INTO server_secrets (name, value) VALUES ('cursor_key', $1) ON CONFLICT DO NOTHING", candidate);
+    auto row = tx.exec1("SELECT value FROM server_secrets WHERE name = 'cursor_key'");
+    tx.commit();
+    pqxx::binarystring stored(row[0]);
+    if (stored.size() != 16) throw std::runtime_error("server_secrets.cursor_key is not 16 bytes");
+    std::array<unsigned char, 16> key;
+    std::copy(stored.begin(), stored.end(), key.begin());
+    return key;
+}
+
+std::vector<RoomHead> lock_rooms(pqxx::work& tx, const std::vector<std::string>& public_ids) {
+    std::vector<RoomHead> out;
+    if (public_ids.empty()) return out;
+    auto rows = tx.exec_params("SELECT id, public_id::text, head_seq FROM rooms WHERE public_id = ANY($1::uuid[])"
+                               " ORDER BY id FOR UPDATE",
+                               uuid_array(public_ids));
+    for (const auto& r : rows) out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::int64_t>()});
+    return out;
+}
+
+std::int64_t next_room_id(pqxx::work& tx) { return tx.exec1("SELECT nextval('rooms_id_seq')")[0].as<std::int64_t>(); }
+
+std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::int64_t room, std::int64_t after,
+                                             std::int64_t up_to, std::int64_t limit) {
+    auto rows = tx.exec_params(
+        "SELECT seq, kind, coalesce(item_id::text, ''), version, author_org, category, array_to_json(audience),"
+        " subject_org, signal, array_to_json(signal_audience), array_to_json(persons),"
+        " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), body, signal_body"
+        " FROM entries WHERE room_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
+        room, after, up_to, limit);
+    std::vector<rooms::StoredEntry> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+        rooms::StoredEntry e;
+        e.room = room;
+        e.seq = r[0].as<std::int64_t>();
+        e.kind = r[1].as<std::string>();
+        e.meta.item = r[2].as<std::string>();
+        e.version = r[3].as<int>();
+        e.meta.author = r[4].as<int>();
+        if (!r[5].is_null()) {
+            protocol::Category c{};
+            if (!protocol::from_string(r[5].as<std::string>(), c)) throw std::runtime_error("unknown category in entries");
+            e.meta.category = c;
+        }
+        e.meta.audience = parse_int_list(r[6]);
+        if (!r[7].is_null()) e.meta.subject = r[7].as<int>();
+        e.meta.signal = r[8].as<bool>();
+        e.meta.signal_audience = parse_int_list(r[9]);
+        for (const auto& p : json::parse(r[10].c_str()).as_array()) e.persons.emplace_back(p.as_string());
+        e.at = r[11].as<std::string>();
+        e.body = r[12].as<std::string>();
+        if (!r[13].is_null()) e.signal_body = r[13].as<std::string>();
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+void insert_entries(pqxx::work& tx, const std::vector<rooms::StoredEntry>& entries) {
+    if (entries.empty()) return;
+    json::array rows;
+    rows.reserve(entries.size());
+    for (const auto& e : entries) {
+        json::array persons;
+        for (const auto& p : e.persons) persons.emplace_back(p);
+        rows.push_back(json::object{
+            {"room_id", e.room},
+            {"seq", e.seq},
+            {"kind", e.kind},
+            {"item_id", e.meta.item.empty() ? json::value(nullptr) : json::value(e.meta.item)},
+            {"version", e.version},
+            {"author_org", e.meta.author},
+            {"category", e.meta.category ? json::value(protocol::to_string(*e.meta.category)) : json::value(nullptr)},
+            {"audience", int_list(e.meta.audience)},
+            {"subject_org", e.meta.subject ? json::value(*e.meta.subject) : json::value(nullptr)},
+            {"signal", e.meta.signal},
+            {"signal_audience", int_list(e.meta.signal_audience)},
+            {"persons", std::move(persons)},
+            {"at", e.at},
+            {"body", e.body},
+            {"signal_body", e.signal_body.empty() ? json::value(nullptr) : json::value(e.signal_body)},
+        });
+    }
+    tx.exec_params("INSERT INTO entries SELECT * FROM json_populate_recordset(NULL::entries, $1::json)",
+                   json::serialize(rows));
+}
+
+void save_rooms(pqxx::work& tx, const std::vector<const rooms::Room*>& list) {
+    if (list.empty()) return;
+    json::array rows;
+    for (const auto* r : list) {
+        rows.push_back(json::object{
+            {"id", r->id},
+            {"public_id", r->public_id},
+            {"kind", protocol::to_string(r->kind)},
+            {"case_ref", r->case_ref},
+            {"title", r->title ? json::value(*r->title) : json::value(nullptr)},
+            {"state", protocol::to_string(r->state)},
+            {"head_seq", r->head},
+            {"chair_org", r->chair},
+            {"regisseur_org", r->regisseur},
+            {"parent", r->parent ? json::value(*r->parent) : json::value(nullptr)},
+            {"opened_at", r->opened_at},
+            {"closed_at", r->closed_at ? json::value(*r->closed_at) : json::value(nullptr)},
+        });
+    }
+    tx.exec_params(
+        "INSERT INTO rooms (id, public_id, kind, case_ref, title, state, head_seq, chair_org, regisseur_org,"
+        " parent_room, opened_at, closed_at)"
+        " SELECT r.id, r.public_id, r.kind, r.case_ref, r.title, r.state, r.head_seq, r.chair_org, r.regisseur_org,"
+        " (SELECT p.id FROM rooms p WHERE p.public_id = r.parent), r.opened_at, r.closed_at"
+        " FROM json_to_recordset($1::json) AS r(id bigint, public_id uuid, kind text, case_ref text, title text,"
+        " state text, head_seq bigint, chair_org integer, regisseur_org integer, parent uuid, opened_at timestamptz,"
+        " closed_at timestamptz)"
+        " ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, head_seq = EXCLUDED.head_seq,"
+        " regisseur_org = EXCLUDED.regisseur_org, closed_at = EXCLUDED.closed_at",
+        json::serialize(rows));
+}
+
+void save_members(pqxx::work& tx, const std::vector<const rooms::Room*>& list) {
+    if (list.empty()) return;
+    json::array rows;
+    for (const auto* r : list)
+        for (const auto& [org, m] : r->members)
+            rows.push_back(json::object{{"room_id", r->id},
+                                        {"org_id", org},
+                                        {"role", protocol::to_string(m.role)},
+                                        {"status", rooms::to_string(m.status)}});
+    tx.exec_params(
+        "INSERT INTO members SELECT * FROM json_populate_recordset(NULL::members, $1::json)"
+        " ON CONFLICT (room_id, org_id) DO UPDATE SET role = EXCLUDED.role, status = EXCLUDED.status",
+        json::serialize(rows));
+}
+
+void save_items(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items) {
+    json::array decisions, checkpoints;
+    for (const auto& [room, item] : items) {
+        if (item->kind == rooms::ItemKind::decision)
+            decisions.push_back(json::object{{"item_id", item->id},
+                                             {"room_id", room->id},
+                                             {"seq", item->seq},
+                                             {"owner_org", item->owner},
+                                             {"due", item->due},
+                                             {"done", item->done || item->redacted}});
+        if (item->kind == rooms::ItemKind::plan_agreement)
+            for (const auto& [date, held] : item->checkpoints)
+                checkpoints.push_back(json::object{{"item_id", item->id},
+                                                   {"due", date},
+                                                   {"room_id", room->id},
+                                                   {"seq", item->seq},
+                                                   {"owner_org", item->owner},
+                                                   {"held", held ? json::value(*held) : json::value(nullptr)}});
+    }
+    if (!decisions.empty())
+        tx.exec_params("INSERT INTO decisions SELECT * FROM json_populate_recordset(NULL::decisions, $1::json)"
+                       " ON CONFLICT (item_id) DO UPDATE SET done = EXCLUDED.done",
+                       json::serialize(decisions));
+    if (!checkpoints.empty())
+        tx.exec_params("INSERT INTO checkpoints SELECT * FROM json_populate_recordset(NULL::checkpoints, $1::json)"
+                       " ON CONFLICT (item_id, due) DO UPDATE SET held = EXCLUDED.held",
+                       json::serialize(checkpoints));
+}
+
+void save_grants(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items) {
+    json::array rows;
+    for (const auto& [r, item] : items)
+        if (auto g = r->grants.find(item->id); g != r->grants.end())
+            for (const auto& [org, request] : g->second)
+                rows.push_back(json::object{{"room_id", r->id}, {"item_id", item->id}, {"org_id", org}, {"request_id", request}});
+    if (rows.empty()) return;
+    tx.exec_params("INSERT INTO grants SELECT * FROM json_populate_recordset(NULL::grants, $1::json)"
+                   " ON CONFLICT (item_id, org_id) DO NOTHING",
+                   json::serialize(rows));
+}
+
+void strip_content(json::object& data) {
+    for (const char* key : {"text", "question", "summary", "note", "reason"})
+        if (auto* v = data.if_contains(key); v && v->is_string()) *v = "";
+    for (const char* key : {"attachments", "identifiers", "original", "disclosed", "persons"}) data.erase(key);
+}
+
+void redact_entries(pqxx::work& tx, std::int64_t room, const std::string& item) {
+    auto rows = tx.exec_params("SELECT seq, body FROM entries WHERE room_id = $1 AND item_id = $2::uuid"
+                               " AND kind <> 'item.redacted'",
+                               room, item);
+    for (const auto& r : rows) {
+        auto body = json::parse(r[1].c_str()).as_object();
+        strip_content(body["data"].as_object());
+        body["redacted"] = true;
+        tx.exec_params("UPDATE entries SET body = $3 WHERE room_id = $1 AND seq = $2", room, r[0].as<std::int64_t>(),
+                       json::serialize(body));
+    }
+}
+
+void notify_rooms(pqxx::work& tx, const std::vector<RoomRange>& ranges, const std::string& node) {
+    if (ranges.empty()) return;
+    json::array list;
+    for (const auto& r : ranges)
+        list.emplace_back(std::to_string(r.room) + ":" + std::to_string(r.first) + ":" + std::to_string(r.head) + ":" + node);
+    tx.exec_params("SELECT pg_notify('kamer_room', p) FROM json_array_elements_text($1::json) p", json::serialize(list));
+}
+
+std::map<std::pair<int, std::string>, StoredReply> find_replies(pqxx::work& tx,
+                                                                const std::vector<std::pair<int, std::string>>& keys) {
+    std::map<std::pair<int, std::string>, StoredReply> out;
+    if (keys.empty()) return out;
+    json::array wanted;
+    for (const auto& [org, id] : keys) wanted.push_back(json::object{{"org_id", org}, {"client_id", id}});
+    auto rows = tx.exec_params(
+        "SELECT o.org_id, o.client_id, encode(o.request_hash, 'hex'), o.reply FROM ops o"
+        " JOIN json_to_recordset($1::json) AS w(org_id integer, client_id text)"
+        " ON o.org_id = w.org_id AND o.client_id = w.client_id",
+        json::serialize(wanted));
+    for (const auto& r : rows)
+        out[{r[0].as<int>(), r[1].as<std::string>()}] = {r[2].as<std::string>(), r[3].as<std::string>()};
+    return out;
+}
+
+void insert_replies(pqxx::work& tx, const std::vector<NewReply>& replies) {
+    if (replies.empty()) return;
+    json::array rows;
+    for (const auto& r : replies)
+        rows.push_back(json::object{
+            {"org_id", r.org}, {"client_id", r.client_id}, {"request_hash", r.request_hash}, {"reply", r.reply}});
+    tx.exec_params(
+        "INSERT INTO ops (org_id, client_id, request_hash, reply)"
+        " SELECT org_id, client_id, decode(request_hash, 'hex'), reply"
+        " FROM json_to_recordset($1::json) AS r(org_id integer, client_id text, request_hash text, reply text)",
+        json::serialize(rows));
+}
+
+}  // namespace kamer::server::store

@@ -1,0 +1,68 @@
+#pragma once
+// SQL for rooms: the log, the projections, idempotency and the shared cursor key. Batches
+// are written as one JSON document per table (json_populate_recordset): one round trip per
+// table, whatever the batch size, and no hand-built escaping.
+#include <pqxx/pqxx>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rooms/entry.hpp"
+#include "rooms/room.hpp"
+
+namespace kamer::server::store {
+
+// The key of the cursor cipher; created by the first node that asks.
+std::array<unsigned char, 16> cursor_key(pqxx::connection& connection);
+
+struct RoomHead {
+    std::int64_t id = 0;
+    std::string public_id;
+    std::int64_t head = 0;
+};
+
+// Locks the rooms (in id order, so that nodes cannot deadlock on them) and returns their heads.
+std::vector<RoomHead> lock_rooms(pqxx::work& tx, const std::vector<std::string>& public_ids);
+
+std::int64_t next_room_id(pqxx::work& tx);
+
+// Entries of a room with after < seq <= up_to, in order, at most `limit`.
+std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::int64_t room, std::int64_t after,
+                                             std::int64_t up_to, std::int64_t limit);
+
+void insert_entries(pqxx::work& tx, const std::vector<rooms::StoredEntry>& entries);
+void save_rooms(pqxx::work& tx, const std::vector<const rooms::Room*>& rooms);
+void save_members(pqxx::work& tx, const std::vector<const rooms::Room*>& rooms);
+void save_items(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items);
+void save_grants(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items);
+// Removes the content of every stored entry of an item (its redaction entry keeps its reason).
+void redact_entries(pqxx::work& tx, std::int64_t room, const std::string& item);
+// Tells every node which rooms have new entries: payload "<room>:<first>:<head>:<node>".
+struct RoomRange {
+    std::int64_t room, first, head;
+};
+void notify_rooms(pqxx::work& tx, const std::vector<RoomRange>& ranges, const std::string& node);
+
+struct StoredReply {
+    std::string request_hash;  // hex
+    std::string reply;
+};
+std::map<std::pair<int, std::string>, StoredReply> find_replies(pqxx::work& tx,
+                                                                const std::vector<std::pair<int, std::string>>& keys);
+struct NewReply {
+    int org;
+    std::string client_id;
+    std::string request_hash;  // hex
+    std::string reply;
+};
+void insert_replies(pqxx::work& tx, const std::vector<NewReply>& replies);
+
+// Removes the stored content of an entry's data (redaction and retention): texts emptied,
+// attachments, identifiers and copied originals dropped.
+void strip_content(boost::json::object& data);
+
+}  // namespace kamer::server::store
