@@ -1,6 +1,7 @@
 #include "kamer/protocol/envelope.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace kamer::protocol {
 namespace {
@@ -34,6 +35,20 @@ bool valid_type_name(std::string_view s) {
     return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+';
     });
+}
+
+// Boost.JSON turns an out-of-range literal such as 1e999 into infinity, which has no JSON form.
+bool has_nonfinite(const json::value& v) {
+    switch (v.kind()) {
+        case json::kind::double_: return !std::isfinite(v.get_double());
+        case json::kind::array:
+            return std::any_of(v.get_array().begin(), v.get_array().end(),
+                               [](const json::value& e) { return has_nonfinite(e); });
+        case json::kind::object:
+            return std::any_of(v.get_object().begin(), v.get_object().end(),
+                               [](const json::key_value_pair& kv) { return has_nonfinite(kv.value()); });
+        default: return false;
+    }
 }
 
 Error error(ErrorCode code, std::string path, std::string message) {
@@ -98,6 +113,10 @@ DecodeResult decode_envelope(std::string_view text, const Limits& limits, Decode
         std::string_view s = id->get_string();
         if (s.size() <= tags::Token::max_bytes && tags::Token::valid(s)) result.id = std::string(s);
     }
+    if (has_nonfinite(root)) {
+        result.error = error(ErrorCode::invalid_value, "", "numbers must be within the range of a double");
+        return result;
+    }
 
     try {
         Envelope env;
@@ -122,7 +141,7 @@ DecodeResult decode_envelope(std::string_view text, const Limits& limits, Decode
                 if (!kv.value().is_object())
                     throw ProtocolError(error(ErrorCode::wrong_type, "body", "body must be an object"));
             } else if (options.reject_unknown) {
-                std::string k(key.substr(0, 64));
+                std::string k = printable_key(key);
                 throw ProtocolError(error(ErrorCode::unknown_field, k, k + " is not an envelope field"));
             }
         }

@@ -52,4 +52,11 @@ bool from_string(std::string_view name, ErrorCode& out) {
     return false;
 }
 
+std::string printable_key(std::string_view key) {
+    std::string out(key.substr(0, 64));
+    for (char& c : out)
+        if (c < 0x20 || c > 0x7e) c = '?';
+    return out;
+}
+
 }  // namespace kamer::protocol

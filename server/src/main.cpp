@@ -1,6 +1,7 @@
 // kamerd: the Kamer server. See README.md for configuration and operation.
 #include <iostream>
 
+#include "app/admin_commands.hpp"
 #include "app/config.hpp"
 #include "app/database_setup.hpp"
 #include "app/registry_command.hpp"
@@ -42,6 +43,10 @@ int main(int argc, char** argv) {
             code = run_server(cli.config);
         } else if (cli.command[0] == "registry") {
             code = run_registry_command(cli.config, {cli.command.begin() + 1, cli.command.end()});
+        } else if (cli.command[0] == "audit") {
+            code = run_audit_command(cli.config, {cli.command.begin() + 1, cli.command.end()});
+        } else if (cli.command[0] == "retention") {
+            code = run_retention_command(cli.config, {cli.command.begin() + 1, cli.command.end()});
         } else if (cli.command[0] == "migrate") {
             DatabaseSetup database(cli.config.database);
             database.open();

@@ -53,7 +53,8 @@ inline std::optional<Finding> certificate_identity_target(const std::uint8_t* da
     if (identity->oin != *oin) return Finding{"identity-disagrees", "identity_of has another OIN"};
     // Logs and revocation checks use these; empty means "could not compute", never garbage.
     if (!identity->fingerprint.empty() &&
-        (identity->fingerprint.size() != 64 || !all_of_chars(identity->fingerprint, "0123456789abcdef")))
+        (identity->fingerprint.size() != 64 ||
+         !all_of_chars(identity->fingerprint, "0123456789abcdef")))
         return Finding{"fingerprint-format", "fingerprint '" + identity->fingerprint + "'"};
     std::string_view serial = identity->serial;
     if (!serial.empty() && serial.front() == '-') serial.remove_prefix(1);

@@ -28,7 +28,8 @@ namespace p = kamer::protocol;
 
 inline bool has_nonfinite(const json::value& v) {
     switch (v.kind()) {
-        case json::kind::double_: return !std::isfinite(v.get_double());
+        case json::kind::double_:
+            return !std::isfinite(v.get_double());
         case json::kind::array:
             for (const auto& e : v.get_array())
                 if (has_nonfinite(e)) return true;
@@ -37,7 +38,8 @@ inline bool has_nonfinite(const json::value& v) {
             for (const auto& kv : v.get_object())
                 if (has_nonfinite(kv.value())) return true;
             return false;
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -76,8 +78,8 @@ inline std::optional<Finding> check_error_reply(const p::Error& error,
         if (!p::from_string(std::string_view(reply.code), code) || code != error.code)
             return Finding{kind, "the error reply carries another code: " + text};
     } catch (const p::ProtocolError& e) {
-        return Finding{kind, "the error reply body does not decode (" + e.error().message +
-                                 "): " + text};
+        return Finding{kind,
+                       "the error reply body does not decode (" + e.error().message + "): " + text};
     }
     if (r.envelope->re != id) return Finding{kind, "the error reply lost its re: " + text};
     return std::nullopt;
@@ -97,7 +99,8 @@ inline bool nearly_equal(double x, double y) {
 inline bool same_json(const json::value& a, const json::value& b) {
     if (a.kind() != b.kind()) return false;
     switch (a.kind()) {
-        case json::kind::double_: return nearly_equal(a.get_double(), b.get_double());
+        case json::kind::double_:
+            return nearly_equal(a.get_double(), b.get_double());
         case json::kind::array: {
             const auto &xs = a.get_array(), &ys = b.get_array();
             if (xs.size() != ys.size()) return false;
@@ -114,7 +117,8 @@ inline bool same_json(const json::value& a, const json::value& b) {
             }
             return true;
         }
-        default: return a == b;
+        default:
+            return a == b;
     }
 }
 
@@ -124,14 +128,14 @@ inline std::optional<std::string> text_of(const std::optional<p::Token>& t) {
 
 inline std::optional<Finding> check_envelope_round_trip(const p::Envelope& env,
                                                         p::DecodeOptions options) {
-    std::string kind = has_nonfinite(env.body) ? "envelope-round-trip-nonfinite"
-                                               : "envelope-round-trip";
-    std::string text = p::encode_envelope(env.type, env.body, text_of(env.id), text_of(env.re),
-                                          env.actor);
+    std::string kind =
+        has_nonfinite(env.body) ? "envelope-round-trip-nonfinite" : "envelope-round-trip";
+    std::string text =
+        p::encode_envelope(env.type, env.body, text_of(env.id), text_of(env.re), env.actor);
     auto r = p::decode_envelope(text, round_trip_limits(), options);
     if (!r.envelope)
-        return Finding{kind, "the re-encoded envelope does not decode (" + r.error->message +
-                                 "): " + text};
+        return Finding{
+            kind, "the re-encoded envelope does not decode (" + r.error->message + "): " + text};
     const auto& back = *r.envelope;
     auto actor_json = [](const std::optional<p::Actor>& a) { return p::encode_value(a); };
     if (back.type != env.type || back.id != env.id || back.re != env.re ||
@@ -157,16 +161,16 @@ std::optional<Finding> check_body(const p::Envelope& env, p::DecodeOptions optio
     std::string text = p::encode_message(message, text_of(env.id), text_of(env.re), env.actor);
     auto r = p::decode_envelope(text, round_trip_limits(), p::DecodeOptions{true});
     if (!r.envelope)
-        return Finding{kind, "the re-encoded message does not decode (" + r.error->message +
-                                 "): " + text};
+        return Finding{
+            kind, "the re-encoded message does not decode (" + r.error->message + "): " + text};
     if (r.envelope->type != M::type) return Finding{kind, "the type changed: " + text};
     try {
         M back = p::decode_body<M>(*r.envelope, p::DecodeOptions{true});
         if (p::encode_value(back) != p::encode_value(message))
             return Finding{kind, "the body changed: " + text};
     } catch (const p::ProtocolError& e) {
-        return Finding{kind, "the re-encoded body does not decode (" + e.error().message +
-                                 "): " + text};
+        return Finding{kind,
+                       "the re-encoded body does not decode (" + e.error().message + "): " + text};
     }
     return std::nullopt;
 }

@@ -149,6 +149,8 @@ Kamerd::~Kamerd() {
         stop();
     } catch (...) {
     }
+    // KAMER_KEEP_LOGS=1 keeps the server's directory (config, kamerd.log) for a failing test.
+    if (std::getenv("KAMER_KEEP_LOGS")) return;
     std::error_code ec;
     fs::remove_all(dir_, ec);
 }

@@ -57,7 +57,8 @@ TEST(FuzzRegressions, DecodeEnvelope) {
 }
 
 TEST(FuzzRegressions, CertificateIdentity) {
-    auto n = replay(fuzz_dir / "regressions" / "certificate_identity", &certificate_identity_target);
+    auto n =
+        replay(fuzz_dir / "regressions" / "certificate_identity", &certificate_identity_target);
     RecordProperty("inputs", static_cast<int>(n));
 }
 

@@ -111,9 +111,13 @@ struct Options {
         add(pol, "policy.agreement", c.policy.agreement,
             "the sharing agreement (convenant, JSON): who may receive which category at which table");
 
+        po::options_description ret("retention");
+        add(ret, "retention.interval_hours", c.retention.interval_hours,
+            "purge closed rooms past their retention term every this many hours (0: only by command)");
+
         po::options_description log("log");
         add(log, "log.level", c.log.level, "trace, debug, info, warn, error, critical or off");
-        all.add(server).add(tls).add(db).add(limits).add(pol).add(log);
+        all.add(server).add(tls).add(db).add(limits).add(pol).add(ret).add(log);
     }
 };
 
@@ -191,7 +195,9 @@ ParsedCommandLine parse_command_line(int argc, const char* const argv[]) {
             "commands:\n"
             "  (none)                 run the server\n"
             "  migrate                apply database migrations and exit\n"
-            "  registry list|add|suspend|activate   manage the partner registry (see registry --help)\n\n"
+            "  registry list|add|suspend|activate|import   manage the partner registry (see registry --help)\n"
+            "  audit verify [--json]  verify the disclosure log's hash chain\n"
+            "  retention run [--dry-run] [--json]   purge closed rooms past their retention term\n\n"
          << cli;
     out.help_text = help.str();
     return out;

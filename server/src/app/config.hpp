@@ -57,6 +57,10 @@ struct Config {
         std::string agreement = "server/config/convenant.json";  // the sharing agreement (convenant)
     } policy;
 
+    struct Retention {
+        unsigned interval_hours = 24;  // how often expired rooms are purged; 0: only by command
+    } retention;
+
     struct Log {
         std::string level = "info";
     } log;

@@ -20,7 +20,9 @@ namespace {
 constexpr const char* usage =
     "usage: kamerd [options] registry <command>\n\n"
     "  list [--json]                                  list registered organisations\n"
-    "  add --oin OIN --name NAME --sector SECTOR      register (or rename) an organisation\n"
+    "  add --oin OIN --name NAME --sector SECTOR [--operator]\n"
+    "                                                 register (or rename) an organisation; --operator lets\n"
+    "                                                 it administer the registry and retention remotely\n"
     "  suspend --oin OIN                              refuse its connections from now on\n"
     "  activate --oin OIN                             accept its connections again\n"
     "  import --file FILE                             add or rename every organisation in a TSV file\n"
@@ -35,7 +37,8 @@ int list(pqxx::connection& c, bool json) {
             out.push_back({{"oin", o.oin},
                            {"name", o.name},
                            {"sector", protocol::to_string(o.sector)},
-                           {"status", protocol::to_string(o.status)}});
+                           {"status", protocol::to_string(o.status)},
+                           {"operator", o.operator_role}});
         std::cout << boost::json::serialize(out) << "\n";
         return 0;
     }
@@ -43,7 +46,7 @@ int list(pqxx::connection& c, bool json) {
               << "NAME\n";
     for (const auto& o : orgs)
         std::cout << std::setw(22) << o.oin << std::setw(14) << protocol::to_string(o.sector) << std::setw(11)
-                  << protocol::to_string(o.status) << o.name << "\n";
+                  << protocol::to_string(o.status) << o.name << (o.operator_role ? "  (operator)" : "") << "\n";
     return 0;
 }
 
@@ -87,10 +90,10 @@ int run_registry_command(const Config& config, const std::vector<std::string>& a
     }
     const std::string& command = args[0];
     std::string oin, name, sector_name, file;
-    bool json = false;
+    bool json = false, operator_role = false;
     po::options_description desc;
     desc.add_options()("oin", po::value(&oin))("name", po::value(&name))("sector", po::value(&sector_name))("file", po::value(&file))(
-        "json", po::bool_switch(&json))("help,h", "");
+        "json", po::bool_switch(&json))("operator", po::bool_switch(&operator_role))("help,h", "");
     po::variables_map vm;
     try {
         std::vector<std::string> rest(args.begin() + 1, args.end());
@@ -141,6 +144,7 @@ int run_registry_command(const Config& config, const std::vector<std::string>& a
     if (command == "import") return import(*c, file);
     if (command == "add") {
         bool added = store::upsert_organisation(*c, oin, name, sector);
+        if (operator_role) store::set_operator(*c, oin, true);
         std::cout << (added ? "added " : "updated ") << oin << " (" << sector_name << ") " << name << "\n";
         return 0;
     }

@@ -24,6 +24,7 @@
 #include "store/notification_listener.hpp"
 #include "store/reader_pool.hpp"
 #include "store/registry_store.hpp"
+#include "store/retention.hpp"
 #include "store/room_store.hpp"
 
 namespace kamer::server {
@@ -115,6 +116,8 @@ int run_server(const Config& config) {
     rooms::RoomServices room_services{writer, hub, readers, disclosures, registry, current_agreement, cursors};
     rooms::register_writes(router, room_services);
     rooms::register_queries(router, room_services);
+    rooms::register_lists(router, room_services);
+    rooms::register_accountability(router, room_services);
 
     net::SessionServices services{config.limits, registry, router, tracker,
                                   "kamer/" KAMER_VERSION " (" + config.server.node_name + ")",
@@ -125,6 +128,29 @@ int run_server(const Config& config) {
     log::info(*logger, "server.listening",
               {{"host", config.server.listen.host}, {"port", std::int64_t(listener.port())},
                {"threads", std::int64_t(threads)}, {"node", node}});
+
+    // Retention: purge closed rooms past their term, now and then every interval.
+    asio::steady_timer retention(io);
+    std::function<void()> schedule_retention = [&] {
+        if (config.retention.interval_hours == 0) return;
+        readers.post([&, agreement = current_agreement()](pqxx::connection* db) {
+            if (!db) return;
+            try {
+                pqxx::work tx(*db);
+                auto expired = store::expired_rooms(tx, *agreement);
+                for (const auto& e : expired) store::purge_room(tx, e);
+                tx.commit();
+                if (!expired.empty()) log::info(*logger, "retention.purged", {{"rooms", std::uint64_t(expired.size())}});
+            } catch (const std::exception& e) {
+                log::warn(*logger, "retention.failed", {{"reason", store::error_reason(e)}});
+            }
+        });
+        retention.expires_after(std::chrono::hours(config.retention.interval_hours));
+        retention.async_wait([&](boost::system::error_code e) {
+            if (!e) schedule_retention();
+        });
+    };
+    schedule_retention();
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
     asio::steady_timer drain(io);
@@ -140,6 +166,7 @@ int run_server(const Config& config) {
         if (ec) return;
         log::info(*logger, "server.stopping", {{"signal", std::int64_t(signal)}});
         listener.stop();
+        retention.cancel();
         // Clients resume elsewhere (or here after a restart) from their last position.
         for (auto& session : tracker.sessions()) session->close(protocol::CloseCode::going_away, true);
         deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

@@ -19,6 +19,7 @@ struct Organisation {
     std::string name;
     protocol::Sector sector = protocol::Sector::gemeente;
     protocol::OrganisationStatus status = protocol::OrganisationStatus::active;
+    bool operator_role = false;  // may administer the registry and retention
 };
 
 class PartnerRegistry {

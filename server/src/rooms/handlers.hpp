@@ -27,5 +27,7 @@ struct RoomServices {
 
 void register_writes(net::Router& router, RoomServices& services);   // handlers.cpp
 void register_queries(net::Router& router, RoomServices& services);  // queries.cpp
+void register_lists(net::Router& router, RoomServices& services);    // queries_lists.cpp
+void register_accountability(net::Router& router, RoomServices& services);  // audit/handlers.cpp
 
 }  // namespace kamer::server::rooms

@@ -7,7 +7,7 @@ namespace kamer::server::store {
 std::vector<identity::Organisation> load_organisations(pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
     std::vector<identity::Organisation> out;
-    for (const auto& row : tx.exec("SELECT id, oin, name, sector, status FROM organisations ORDER BY oin")) {
+    for (const auto& row : tx.exec("SELECT id, oin, name, sector, status, operator FROM organisations ORDER BY oin")) {
         identity::Organisation o;
         o.id = row[0].as<int>();
         o.oin = row[1].as<std::string>();
@@ -16,6 +16,7 @@ std::vector<identity::Organisation> load_organisations(pqxx::connection& connect
         if (!protocol::from_string(row[3].as<std::string>(), o.sector) ||
             !protocol::from_string(row[4].as<std::string>(), o.status))
             throw std::runtime_error("organisation " + o.oin + " has an unknown sector or status");
+        o.operator_role = row[5].as<bool>();
         out.push_back(std::move(o));
     }
     return out;
@@ -31,6 +32,12 @@ bool upsert_organisation(pqxx::connection& connection, const std::string& oin, c
         oin, name, std::string(protocol::to_string(sector)));
     tx.commit();
     return r[0].as<bool>();
+}
+
+void set_operator(pqxx::connection& connection, const std::string& oin, bool on) {
+    pqxx::work tx(connection);
+    tx.exec_params("UPDATE organisations SET operator = $2, updated_at = now() WHERE oin = $1", oin, on);
+    tx.commit();
 }
 
 bool set_organisation_status(pqxx::connection& connection, const std::string& oin,

@@ -16,6 +16,8 @@ std::vector<identity::Organisation> load_organisations(pqxx::connection& connect
 bool upsert_organisation(pqxx::connection& connection, const std::string& oin, const std::string& name,
                          protocol::Sector sector);
 
+void set_operator(pqxx::connection& connection, const std::string& oin, bool on);
+
 // Returns false when the OIN is not registered.
 bool set_organisation_status(pqxx::connection& connection, const std::string& oin,
                              protocol::OrganisationStatus status);

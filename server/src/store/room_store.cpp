@@ -16,12 +16,26 @@ json::value int_list(const std::optional<std::vector<int>>& v) {
     return a;
 }
 
+}  // namespace
+
+// The parsed value is named: a temporary in a range-for initialiser would die before the loop.
 std::optional<std::vector<int>> parse_int_list(const pqxx::field& f) {
     if (f.is_null()) return std::nullopt;
+    json::value list = json::parse(f.c_str());
     std::vector<int> out;
-    for (const auto& x : json::parse(f.c_str()).as_array()) out.push_back(static_cast<int>(x.as_int64()));
+    for (const auto& x : list.as_array()) out.push_back(static_cast<int>(x.as_int64()));
     return out;
 }
+
+std::vector<std::string> parse_text_list(const pqxx::field& f) {
+    std::vector<std::string> out;
+    if (f.is_null()) return out;
+    json::value list = json::parse(f.c_str());
+    for (const auto& x : list.as_array()) out.emplace_back(x.as_string());
+    return out;
+}
+
+namespace {
 
 std::string uuid_array(const std::vector<std::string>& ids) {
     std::string out = "{";
@@ -85,7 +99,7 @@ std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::in
         if (!r[7].is_null()) e.meta.subject = r[7].as<int>();
         e.meta.signal = r[8].as<bool>();
         e.meta.signal_audience = parse_int_list(r[9]);
-        for (const auto& p : json::parse(r[10].c_str()).as_array()) e.persons.emplace_back(p.as_string());
+        e.persons = parse_text_list(r[10]);
         e.at = r[11].as<std::string>();
         e.body = r[12].as<std::string>();
         if (!r[13].is_null()) e.signal_body = r[13].as<std::string>();
@@ -212,9 +226,14 @@ void save_grants(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*,
 }
 
 void strip_content(json::object& data) {
-    for (const char* key : {"text", "question", "summary", "note", "reason"})
+    // Emptied rather than removed where the field is required, so the entry still decodes.
+    for (const char* key : {"text", "question", "summary", "note", "reason", "pseudonym"})
         if (auto* v = data.if_contains(key); v && v->is_string()) *v = "";
-    for (const char* key : {"attachments", "identifiers", "original", "disclosed", "persons"}) data.erase(key);
+    if (auto* v = data.if_contains("persons")) *v = json::array();
+    if (auto* v = data.if_contains("identifiers")) *v = json::object();
+    if (auto* v = data.if_contains("original")) *v = json::object();
+    if (auto* v = data.if_contains("person"); v && v->is_object()) v->as_object()["pseudonym"] = "";
+    for (const char* key : {"attachments", "disclosed", "title"}) data.erase(key);
 }
 
 void redact_entries(pqxx::work& tx, std::int64_t room, const std::string& item) {

@@ -31,6 +31,10 @@ std::vector<RoomHead> lock_rooms(pqxx::work& tx, const std::vector<std::string>&
 std::int64_t next_room_id(pqxx::work& tx);
 
 // Entries of a room with after < seq <= up_to, in order, at most `limit`.
+// Columns read with array_to_json(...): int[] (null stays absent) and text[].
+std::optional<std::vector<int>> parse_int_list(const pqxx::field& f);
+std::vector<std::string> parse_text_list(const pqxx::field& f);
+
 std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::int64_t room, std::int64_t after,
                                              std::int64_t up_to, std::int64_t limit);
 

@@ -190,7 +190,7 @@ private:
                     [&](auto D) { known = known || detail::key_of(D.name) == kv.key(); });
                 if (!known) {
                     path_ += ".";
-                    path_.append(kv.key().data(), std::min<std::size_t>(kv.key().size(), 64));
+                    path_ += printable_key(kv.key());
                     fail(ErrorCode::unknown_field, "is not a field of this message");
                 }
             }

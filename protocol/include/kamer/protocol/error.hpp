@@ -45,6 +45,10 @@ std::string_view to_string(ErrorCode code);
 // Returns false when the name is not a known code (a newer server); `out` is then unchanged.
 bool from_string(std::string_view name, ErrorCode& out);
 
+// A field name from the network made safe to echo in an error: printable ASCII only (anything
+// else becomes '?'), at most 64 bytes, so error replies always encode as valid text.
+std::string printable_key(std::string_view key);
+
 // A decode or protocol error: code, the JSON path it concerns (may be empty) and a readable text.
 struct Error {
     ErrorCode code;
