@@ -13,15 +13,6 @@ namespace {
 
 using namespace protocol;
 
-std::string date_offset(int days) {
-    std::time_t t = std::time(nullptr) + days * 86400;
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char out[16];
-    std::strftime(out, sizeof out, "%Y-%m-%d", &tm);
-    return out;
-}
-
 Audience all() { return Audience{}; }
 
 struct Environment {

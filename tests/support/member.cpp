@@ -2,7 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 namespace kamer::test {
+
+std::string date_offset(int days) {
+    std::time_t t = std::time(nullptr) + days * 86400;
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char out[16];
+    std::strftime(out, sizeof out, "%Y-%m-%d", &tm);
+    return out;
+}
 
 Member::Member(const std::string& slug, std::uint16_t port)
     : slug_(slug), oin_(partner(slug).oin), connection_(client_options(slug, port)) {}

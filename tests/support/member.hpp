@@ -65,6 +65,9 @@ private:
     std::vector<ReceivedEvent> pending_;
 };
 
+// The date `days` from today (local time, as the server counts dates), as YYYY-MM-DD.
+std::string date_offset(int days);
+
 // Texts of the entries of a kind (or of all), to compare what members saw.
 std::vector<std::string> kinds(const std::vector<ReceivedEvent>& events);
 std::vector<std::string> texts(const std::vector<ReceivedEvent>& events);

@@ -1,11 +1,13 @@
 #pragma once
 // Maps message types to handlers. A handler receives the decoded, validated request, the
 // acting professional, and a Responder through which it answers exactly once, now or later.
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "kamer/protocol/envelope.hpp"
 #include "net/responder.hpp"
@@ -43,6 +45,14 @@ public:
     const Handler* find(std::string_view type) const {
         auto it = handlers_.find(std::string(type));
         return it == handlers_.end() ? nullptr : &it->second;
+    }
+
+    // The registered request types, sorted.
+    std::vector<std::string> types() const {
+        std::vector<std::string> out;
+        for (const auto& [type, handler] : handlers_) out.push_back(type);
+        std::sort(out.begin(), out.end());
+        return out;
     }
 
 private:

@@ -348,6 +348,7 @@ void Session::handle_hello(protocol::Envelope&& env) {
     welcome.limits = {static_cast<std::int64_t>(l.max_message_bytes), l.max_depth, l.max_in_flight,
                       l.idle_timeout_seconds, l.messages_per_second};
     welcome.time = format_timestamp(std::chrono::system_clock::now());
+    for (const auto& type : services_.router.types()) welcome.requests.emplace_back(type);
     enqueue(std::make_shared<const std::string>(protocol::encode_message(welcome, std::nullopt, env.id)));
     log::info(logger(), "session.greeted", {{"conn", id_}, {"oin", peer_.organisation.oin}, {"client", peer_.client}});
 }

@@ -16,7 +16,7 @@ namespace {
 // Moves a case from `from_kind` to `to_kind`: a new room chaired by `chair`, linked to this
 // one, with the chosen items and, so that no risk drops out of sight, every open decision
 // and every safety-plan agreement. Who in the new room sees a handed-over item is decided
-// there, by that room's agreement, like any other item.
+// there, by that room's agreement and the author's audience, like any other item.
 Outcome hand_over(WriteContext& c, const std::string& room_id, const std::string& chair_oin,
                   const protocol::List<protocol::Uuid, 200>& chosen, const protocol::Text& reason, RoomKind from_kind,
                   RoomKind to_kind, const char* entry_kind) {
@@ -78,6 +78,7 @@ Outcome hand_over(WriteContext& c, const std::string& room_id, const std::string
                            .item = id,
                            .version = 1,
                            .category = item->meta.category,
+                           .audience = item->meta.audience,  // the author's choice travels along
                            .persons = item->persons,
                            .author = item->meta.author});
         c.touched_item(*target, id);

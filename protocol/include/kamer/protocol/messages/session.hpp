@@ -35,8 +35,10 @@ struct Welcome {
     Name server;
     SessionLimits limits;
     Timestamp time;
+    // The request types this server handles, so a client can tell what a server version offers.
+    List<Token, 256> requests;
 };
-BOOST_DESCRIBE_STRUCT(Welcome, (), (organisation, session, server, limits, time))
+BOOST_DESCRIBE_STRUCT(Welcome, (), (organisation, session, server, limits, time, requests))
 
 // First message of every session. `actor` is the default professional for later messages.
 struct Hello {
