@@ -164,6 +164,18 @@ TEST_F(Accountability, SignalThenAccessRequestGrantAndRefusal) {
     politie.call(ItemCorrect{room, item, "reports about the ex-partner, 2024-2026", "period added"});
     EXPECT_NE(find_item(ggz.events(), item, "item.corrected"), nullptr);
     EXPECT_EQ(find_item(gi.events(), item, "item.corrected"), nullptr);
+
+    // Withdrawn: GGZ is told, and from then on sees the signal again, in history too.
+    EXPECT_EQ(ggz.refused(AccessWithdraw{room, ggz_request, "mine"}), ErrorCode::forbidden);
+    EXPECT_EQ(politie.refused(AccessWithdraw{room, gi_request, "never granted"}), ErrorCode::conflict);
+    politie.call(AccessWithdraw{room, ggz_request, "the safety assessment is done"});
+    EXPECT_NE(find_item(ggz.events(), item, "access.withdrawn"), nullptr);
+    auto after = history_of(ggz, room);
+    EXPECT_EQ(find_item(after, item, "contribution.posted"), nullptr);
+    EXPECT_EQ(find_item(after, item, "item.corrected"), nullptr);
+    EXPECT_NE(find_item(after, item, "signal"), nullptr);
+    politie.call(ItemCorrect{room, item, "reports about the ex-partner, 2023-2026", "period corrected"});
+    EXPECT_EQ(find_item(ggz.events(), item, "item.corrected"), nullptr);
 }
 
 TEST_F(Accountability, CorrectionReachesRecipientsAndRedactionKeepsTheRecordOfDisclosure) {

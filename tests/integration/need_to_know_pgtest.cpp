@@ -73,6 +73,7 @@ const std::map<std::string, std::optional<Path>>& classification() {
         {"item.redact", {}},
         {"access.request", {}},
         {"access.decide", {}},
+        {"access.withdraw", {}},
         {"advice.open", {}},
         {"advice.answer", {}},
         {"advice.report", {}},

@@ -50,6 +50,7 @@ Outcome run(WriteContext& c, const protocol::ItemCorrect& r);
 Outcome run(WriteContext& c, const protocol::ItemRedact& r);
 Outcome run(WriteContext& c, const protocol::AccessRequest& r);
 Outcome run(WriteContext& c, const protocol::AccessDecide& r);
+Outcome run(WriteContext& c, const protocol::AccessWithdraw& r);
 
 // commands_handover.cpp: escalation and Veilig Thuis advice
 Outcome run(WriteContext& c, const protocol::RoomEscalate& r);

@@ -323,4 +323,25 @@ Outcome run(WriteContext& c, const protocol::AccessDecide& r) {
     return ok(c, *room, r.request);
 }
 
+Outcome run(WriteContext& c, const protocol::AccessWithdraw& r) {
+    Check problem;
+    Room* room = member_room(c, r.room, problem);
+    if (!room) return {problem, {}, {}};
+    auto req = room->requests.find(r.request);
+    const Item* item = req == room->requests.end() ? nullptr : &room->items.at(req->second.item);
+    if (!item || (item->meta.author != c.caller_org() && req->second.requester != c.caller_org()))
+        return Outcome::fail(ErrorCode::not_found, "no access request " + r.request + " in this room", "body.request");
+    if (item->meta.author != c.caller_org())
+        return Outcome::fail(ErrorCode::forbidden, "the organisation that owns the item withdraws a grant");
+    if (req->second.granted != true || req->second.withdrawn)
+        return Outcome::fail(ErrorCode::conflict, "there is no grant in force for this request", "body.request");
+    protocol::AccessWithdrawnData d{r.request, c.ref(req->second.requester), r.reason};
+    c.append(*room, {.kind = "access.withdrawn",
+                     .data = protocol::encode_value(d).as_object(),
+                     .item = item->id,
+                     .audience = std::vector<int>{req->second.requester, item->meta.author}});
+    c.touched_item(*room, item->id);
+    return ok(c, *room, r.request);
+}
+
 }  // namespace kamer::server::rooms

@@ -60,6 +60,7 @@ void register_writes(net::Router& router, RoomServices& s) {
     add_write<protocol::ItemRedact>(router, s);
     add_write<protocol::AccessRequest>(router, s);
     add_write<protocol::AccessDecide>(router, s);
+    add_write<protocol::AccessWithdraw>(router, s);
     add_write<protocol::RoomEscalate>(router, s);
     add_write<protocol::RoomDeescalate>(router, s);
     add_write<protocol::AdviceOpen>(router, s);

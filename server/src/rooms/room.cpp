@@ -190,6 +190,11 @@ void apply(Room& room, const StoredEntry& entry, const json::object& data, const
         auto& request = room.requests.at(d.request);
         request.granted = d.granted;
         if (d.granted) room.grants[request.item][request.requester] = d.request;
+    } else if (k == "access.withdrawn") {
+        auto d = data_as<protocol::AccessWithdrawnData>(data);
+        auto& request = room.requests.at(d.request);
+        request.withdrawn = true;
+        room.grants[request.item].erase(request.requester);
     } else if (k == "room.escalated" || k == "room.deescalated") {
         room.handed_over_to.push_back(data_as<protocol::HandoverData>(data).to_room);
     } else if (k == "advice.reported") {

@@ -62,6 +62,7 @@ struct AccessRequest {
     std::string item;
     int requester = 0;
     std::optional<bool> granted;
+    bool withdrawn = false;
 };
 
 struct Room {

@@ -214,15 +214,25 @@ void save_items(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*, 
 }
 
 void save_grants(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items) {
-    json::array rows;
-    for (const auto& [r, item] : items)
+    json::array rows, in_force;
+    for (const auto& [r, item] : items) {
+        json::array orgs;
         if (auto g = r->grants.find(item->id); g != r->grants.end())
-            for (const auto& [org, request] : g->second)
-                rows.push_back(json::object{{"room_id", r->id}, {"item_id", item->id}, {"org_id", org}, {"request_id", request}});
-    if (rows.empty()) return;
-    tx.exec_params("INSERT INTO grants SELECT * FROM json_populate_recordset(NULL::grants, $1::json)"
-                   " ON CONFLICT (item_id, org_id) DO NOTHING",
-                   json::serialize(rows));
+            for (const auto& [org, request] : g->second) {
+                rows.push_back(json::object{{"room_id", r->id}, {"item_id", item->id}, {"org_id", org},
+                                            {"request_id", request}, {"withdrawn", false}});
+                orgs.push_back(org);
+            }
+        in_force.push_back(json::object{{"item_id", item->id}, {"orgs", std::move(orgs)}});
+    }
+    if (!rows.empty())
+        tx.exec_params("INSERT INTO grants SELECT * FROM json_populate_recordset(NULL::grants, $1::json)"
+                       " ON CONFLICT (item_id, org_id) DO UPDATE SET request_id = excluded.request_id, withdrawn = false",
+                       json::serialize(rows));
+    // Grants of these items that are no longer in force were withdrawn.
+    tx.exec_params("UPDATE grants g SET withdrawn = true FROM json_to_recordset($1::json) AS t(item_id uuid, orgs integer[])"
+                   " WHERE g.item_id = t.item_id AND NOT g.withdrawn AND NOT (g.org_id = ANY (t.orgs))",
+                   json::serialize(in_force));
 }
 
 void strip_content(json::object& data) {

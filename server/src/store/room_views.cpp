@@ -20,7 +20,7 @@ std::optional<RoomView> finish(pqxx::transaction_base& tx, const pqxx::result& r
         mv.active = m[3].as<std::string>() == "active";
         v.policy.members[m[0].as<int>()] = mv;
     }
-    for (const auto& g : tx.exec_params("SELECT item_id::text, org_id, request_id::text FROM grants WHERE room_id = $1", v.id))
+    for (const auto& g : tx.exec_params("SELECT item_id::text, org_id, request_id::text FROM grants WHERE room_id = $1 AND NOT withdrawn", v.id))
         v.policy.grants[g[0].as<std::string>()][g[1].as<int>()] = g[2].as<std::string>();
     return v;
 }

@@ -222,6 +222,14 @@ struct AccessDecidedData {
 };
 BOOST_DESCRIBE_STRUCT(AccessDecidedData, (), (request, requester, granted, basis, reason, disclosed))
 
+// access.withdrawn
+struct AccessWithdrawnData {
+    Uuid request;
+    OrganisationRef requester;
+    Text reason;
+};
+BOOST_DESCRIBE_STRUCT(AccessWithdrawnData, (), (request, requester, reason))
+
 // room.escalated, room.deescalated (in the room the case leaves)
 struct HandoverData {
     Uuid to_room;

@@ -181,6 +181,17 @@ struct AccessDecide {
 };
 BOOST_DESCRIBE_STRUCT(AccessDecide, (), (room, request, grant, basis, reason))
 
+// The owning organisation withdraws an earlier grant: from now on the requester sees the
+// signal again, in live delivery and in history alike.
+struct AccessWithdraw {
+    static constexpr std::string_view type = "access.withdraw";
+    using reply = Ok;
+    Uuid room;
+    Uuid request;
+    Text reason;
+};
+BOOST_DESCRIBE_STRUCT(AccessWithdraw, (), (room, request, reason))
+
 // Escalation (opschalen, lokale-kamer -> mda++) and de-escalation (afschalen, mda++ ->
 // lokale-kamer): opens a linked room chaired by `chair`, hands over the chosen items and every
 // open decision and safety-plan agreement. Handed-over items reach only those the receiving
