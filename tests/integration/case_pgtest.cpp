@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "harness.hpp"
 #include "kamer/protocol/messages/queries.hpp"
@@ -397,6 +398,112 @@ TEST_F(Case, HistoryAndRoomsArePaged) {
         page = rooms.next ? std::optional<Page>(Page{rooms.next, Int<1, 500>(2)}) : std::nullopt;
     } while (page);
     EXPECT_GE(listed, 6u);
+}
+
+// The lifecycle as documented: referred -> preparation -> in consultation <-> monitoring, and
+// closed from any open state; nothing leaves closed. Every other step is refused.
+TEST_F(Case, EveryLifecycleTransitionIsAllowedOrRefusedAsDocumented) {
+    const std::vector<RoomState> states{RoomState::referred, RoomState::preparation, RoomState::in_consultation,
+                                        RoomState::monitoring, RoomState::closed};
+    const std::set<std::pair<RoomState, RoomState>> allowed{
+        {RoomState::referred, RoomState::preparation},       {RoomState::preparation, RoomState::in_consultation},
+        {RoomState::in_consultation, RoomState::monitoring}, {RoomState::monitoring, RoomState::in_consultation},
+        {RoomState::referred, RoomState::closed},            {RoomState::preparation, RoomState::closed},
+        {RoomState::in_consultation, RoomState::closed},     {RoomState::monitoring, RoomState::closed}};
+    const std::vector<RoomState> path{RoomState::preparation, RoomState::in_consultation, RoomState::monitoring,
+                                      RoomState::closed};
+    Member gemeente("gemeente", port);
+    int n = 0;
+    // A fresh room brought to `from` along the documented path.
+    auto room_in = [&](RoomState from) {
+        RoomOpen open;
+        open.case_ref = "LIFE-" + std::to_string(++n);
+        auto room = *gemeente.call(open).room;
+        for (RoomState s : path) {
+            if (from == RoomState::referred) break;
+            gemeente.call(RoomTransition{room, s, "step"});
+            if (s == from) break;
+        }
+        return room;
+    };
+    for (RoomState from : states) {
+        auto room = room_in(from);
+        EXPECT_EQ(gemeente.call(RoomGet{room}).summary.state, from);
+        for (RoomState to : states)
+            if (!allowed.count({from, to}))
+                EXPECT_EQ(gemeente.refused(RoomTransition{room, to, "not allowed"}), ErrorCode::invalid_transition)
+                    << to_string(from) << " -> " << to_string(to);
+        for (RoomState to : states)
+            if (allowed.count({from, to})) {
+                auto fresh = room_in(from);
+                gemeente.call(RoomTransition{fresh, to, "allowed"});
+                EXPECT_EQ(gemeente.call(RoomGet{fresh}).summary.state, to) << to_string(from) << " -> " << to_string(to);
+            }
+    }
+}
+
+// To an organisation that is not a member, a room does not exist: every request naming it is
+// refused with not_found, whatever else it names, and nothing is stored.
+TEST_F(Case, EveryRequestOfANonMemberAboutARoomIsNotFound) {
+    Member gemeente("gemeente", port), politie("politie", port), outsider("gi", port);
+    RoomOpen open;
+    open.case_ref = "OUTSIDE-1";
+    open.persons = {{"p1", PersonRole::child, "Kind"}};
+    auto room = *gemeente.call(open).room;
+    gemeente.call(MemberInvite{room, politie.oin(), Role::participant});
+    politie.call(MemberAccept{room});
+    MeetingSchedule schedule;
+    schedule.room = room;
+    schedule.at = "2026-12-03T09:00:00Z";
+    schedule.agenda = {Name("first")};
+    auto meeting = gemeente.call(schedule).meeting;
+    auto item = *politie.call(ContributionPost{room, {}, {}, "seen by members", Category::general, all(), {}, {}, {}}).item;
+    auto head = gemeente.call(History{room, {}, {}}).events.size();
+
+    auto expect_not_found = [&](const auto& request) {
+        EXPECT_EQ(outsider.refused(request), ErrorCode::not_found) << std::decay_t<decltype(request)>::type;
+    };
+    expect_not_found(RoomTransition{room, RoomState::preparation, "x"});
+    expect_not_found(PersonAdd{room, {"p2", PersonRole::parent, "Ouder"}});
+    expect_not_found(PersonIdentify{room, "p1", {Token("123456782"), Name("K"), Date("2018-04-01")}, Category::general, all()});
+    expect_not_found(MemberInvite{room, outsider.oin(), Role::participant});
+    expect_not_found(MemberAccept{room});
+    expect_not_found(MemberDecline{room, {}});
+    expect_not_found(MemberRemove{room, politie.oin(), "x"});
+    expect_not_found(MemberLeave{room, {}});
+    expect_not_found(MemberSetRegisseur{room, outsider.oin()});
+    expect_not_found(schedule);
+    expect_not_found(AgendaAdd{room, meeting, "x"});
+    expect_not_found(MeetingStart{room, meeting});
+    expect_not_found(MeetingClose{room, meeting, {}});
+    expect_not_found(AttendanceRecord{room, meeting, outsider.oin(), Presence::present});
+    expect_not_found(ContributionPost{room, {}, {}, "x", Category::general, all(), {}, {}, {}});
+    expect_not_found(DecisionRecord{room, {}, "x", outsider.oin(), Date(date_offset(3)), Category::general, all(), {}, {}});
+    expect_not_found(DecisionComplete{room, item, {}});
+    expect_not_found(AnalysisEdit{room, 0, "x", {}});
+    expect_not_found(PlanAgreementAdd{room, "x", outsider.oin(), {Date(date_offset(3))}, Category::general, all(), {}});
+    expect_not_found(CheckpointReport{room, item, Date(date_offset(0)), true, {}});
+    expect_not_found(ItemCorrect{room, item, "x", {}});
+    expect_not_found(ItemRedact{room, item, "x"});
+    expect_not_found(AccessRequest{room, item, "x"});
+    expect_not_found(AccessDecide{room, item, true, "x", "x"});
+    expect_not_found(AccessWithdraw{room, item, "x"});
+    expect_not_found(RoomEscalate{room, partner("zvh").oin, {}, "x"});
+    expect_not_found(RoomDeescalate{room, gemeente.oin(), {}, "x"});
+    expect_not_found(AdviceAnswer{room, "x", Category::general});
+    expect_not_found(AdviceReport{room, "x", {}});
+    expect_not_found(Subscribe{room, {}});
+    expect_not_found(History{room, {}, {}});
+    expect_not_found(RoomExport{room, {}, {}});
+    expect_not_found(RoomGet{room});
+    expect_not_found(PlanGet{room});
+    SubjectReport report;
+    report.room = room;
+    report.person = Token("p1");
+    EXPECT_EQ(outsider.connection().call(report, {}, Actor{Token("po"), {}, Name("privacy-officer"), {}}).items.size(), 0u);
+    EXPECT_FALSE(gemeente.call(Search{Name("members"), room, {}}).hits.empty());
+    EXPECT_TRUE(outsider.call(Search{Name("members"), room, {}}).hits.empty());
+    EXPECT_EQ(gemeente.call(History{room, {}, {}}).events.size(), head) << "nothing was stored";
 }
 
 }  // namespace
