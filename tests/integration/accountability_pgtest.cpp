@@ -10,6 +10,7 @@
 #include <set>
 
 #include "harness.hpp"
+#include "kamer/client/blocking_connection.hpp"
 #include "kamer/protocol/messages/queries.hpp"
 #include "member.hpp"
 #include "store/database.hpp"
@@ -251,6 +252,49 @@ TEST_F(Accountability, SubjectReportListsExactlyTheDisclosuresThatHappened) {
     // The police's privacy officer gets no report of the health item it could not see.
     auto police_report = politie.connection().call(report, {}, privacy_officer("politie"));
     for (const auto& i : police_report.items) EXPECT_NE(*i.item, health);
+}
+
+// The organisation is accountable through its certificate; the professional acting for it is
+// stated per session (hello) or per message, shown with its entries and logged as receiver.
+TEST_F(Accountability, TheActingProfessionalIsRecordedPerSessionOrPerMessage) {
+    auto session_actor = Actor{Token("ggz-j.devries"), Name("J. de Vries"), Name("behandelaar"), {}};
+    auto options = client_options("ggz", port);
+    options.actor = session_actor;
+    client::BlockingConnection ggz(options);
+    Member gemeente("gemeente", port);
+    auto room = open_room(gemeente, {});
+    gemeente.call(MemberInvite{room, partner("ggz").oin, Role::participant});
+    ggz.call(MemberAccept{room});
+    gemeente.subscribe(room);
+
+    ContributionPost p;
+    p.room = room;
+    p.text = "posted under the session's professional";
+    p.persons = List<Token, 50>{Token("p1")};
+    ggz.call(p);
+    p.text = "posted for a colleague";
+    auto colleague = Actor{Token("ggz-a.bakker"), Name("A. Bakker"), Name("psychiater"), Name("team west")};
+    ggz.call(p, {}, colleague);
+
+    std::map<std::string, std::string> actor_of;
+    for (const auto& e : gemeente.events())
+        if (e.entry.kind == "contribution.posted") actor_of[std::string(e.entry.data.at("text").as_string())] =
+            e.entry.actor ? std::string(e.entry.actor->id) : "";
+    EXPECT_EQ(actor_of["posted under the session's professional"], "ggz-j.devries");
+    EXPECT_EQ(actor_of["posted for a colleague"], "ggz-a.bakker");
+
+    // The receiving professional is in the disclosure log: the chair's officer sees who read it.
+    protocol::History h;
+    h.room = room;
+    gemeente.connection().call(h, {}, Actor{Token("gem-k.jansen"), {}, Name("procesregisseur"), {}});
+    SubjectReport report;
+    report.room = room;
+    report.person = Token("p1");
+    std::set<std::string> actors;
+    for (const auto& item : gemeente.connection().call(report, {}, privacy_officer("gemeente")).items)
+        for (const auto& d : item.disclosures)
+            if (d.organisation == gemeente.oin() && d.actor) actors.insert(std::string(*d.actor));
+    EXPECT_TRUE(actors.count("gem-k.jansen"));
 }
 
 std::int64_t disclosure_rows(const TestDatabase& db) {
