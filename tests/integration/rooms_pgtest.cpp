@@ -3,6 +3,9 @@
 
 #include "harness.hpp"
 #include "member.hpp"
+#include "stalled_reader.hpp"
+
+#include <set>
 
 namespace kamer::test {
 namespace {
@@ -80,6 +83,55 @@ TEST_F(Rooms, ContributionsReachOnlyWhomTheAgreementAllows) {
     EXPECT_EQ(seen(politie), (V{"general: school attendance", "justice: earlier incidents"}));
     EXPECT_EQ(seen(ggz), (V{"general: school attendance", "health: treatment history"}));
     EXPECT_EQ(seen(gi), (V{"general: school attendance"}));
+}
+
+// A member whose system stops reading must not stall the room: its bounded send queue fills,
+// it is closed as a slow consumer (4008), the others keep receiving, and when it comes back it
+// resumes from its last position with exactly what it missed.
+TEST(SlowMember, IsDisconnectedWithoutStallingTheRoomAndResumesWithoutGapOrDuplicate) {
+    TestDatabase database;
+    database.register_demo_partners();
+    Kamerd server(database, {{"limits.send_queue_bytes", "65536"}, {"limits.max_message_bytes", "65536"}});
+    Member gemeente("gemeente", server.port()), politie("politie", server.port());
+    protocol::RoomOpen open;
+    open.case_ref = "SLOW-1";
+    auto room = *gemeente.call(open).room;
+    for (const char* slug : {"politie", "ggz"}) {
+        gemeente.call(protocol::MemberInvite{room, partner(slug).oin, protocol::Role::participant});
+        Member(slug, server.port()).call(protocol::MemberAccept{room});
+    }
+    gemeente.subscribe(room);
+    StalledReader stalled(client_options("ggz", server.port()), room);
+
+    // About 6 MB for every member: far beyond the 64 KiB queue and the socket buffers.
+    constexpr int items = 1500;
+    const std::string filler(4000, 'x');
+    std::set<std::string> posted;
+    for (int i = 0; i < items; ++i)
+        posted.insert(*politie.call(protocol::ContributionPost{room, {}, {}, std::to_string(i) + " " + filler,
+                                                               Category::general, {}, {}, {}, {}})
+                           .item);
+    EXPECT_TRUE(server.wait_for_log({"session.slow_consumer"}, std::chrono::seconds(10)));
+
+    // The room was not held up: the chair received every item, in order.
+    std::set<std::string> chair_seen;
+    for (const auto& e : gemeente.events(std::chrono::milliseconds(1000)))
+        if (e.entry.item) chair_seen.insert(*e.entry.item);
+    EXPECT_EQ(chair_seen, posted);
+
+    // A member that reads nothing cannot receive a close frame behind its full socket either:
+    // it sees 4008 if it reads in time, otherwise the connection just ends.
+    auto drained = stalled.drain();
+    EXPECT_TRUE(drained.close_code == 4008 || drained.close_code == 0) << drained.close_code << " " << drained.ended_by;
+    EXPECT_LT(drained.items.size(), static_cast<std::size_t>(items)) << "it was cut off before the end";
+    Member back("ggz", server.port());
+    auto resumed = back.subscribe(room, drained.last_cursor.empty() ? std::nullopt : std::optional(drained.last_cursor));
+    std::vector<std::string> all = drained.items;
+    for (const auto& e : resumed)
+        if (e.entry.item) all.push_back(*e.entry.item);
+    std::set<std::string> unique(all.begin(), all.end());
+    EXPECT_EQ(unique.size(), all.size()) << "no duplicates";
+    EXPECT_EQ(unique, posted) << "no gap";
 }
 
 }  // namespace

@@ -395,6 +395,14 @@ void Hub::catch_up(std::int64_t room, std::uint64_t sid) {
                 drop(*c, sid, protocol::CloseCode::try_again_later);
                 return;
             }
+            // A page never holds more than half the session's send queue, so a member resuming
+            // through large items is paced by its reading, not closed as a slow consumer.
+            if (auto session = s->session.lock()) {
+                std::size_t budget = session->backlog_limit() / 2, used = 0, keep = 0;
+                while (keep < entries->size() && (keep == 0 || used + (*entries)[keep].body.size() <= budget))
+                    used += (*entries)[keep++].body.size();
+                entries->resize(keep);
+            }
             audit::Batch batch{c->room, c->public_id, "resume", "case-consultation", {}, {}};
             auto disclosed = disclose(*services_.agreement(), *c->policy, *entries, s->to, batch);
             s->position = entries->empty() ? to : entries->back().seq;
