@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -487,6 +489,61 @@ TEST_F(NeedToKnow, EveryRequestTheServerOffersIsClassified) {
     for (const auto& type : offered)
         EXPECT_TRUE(classified.count(type)) << type << " is offered but not classified: which path emits its items?";
     for (const auto& type : classified) EXPECT_TRUE(offered.count(type)) << type << " is classified but not offered";
+}
+
+// Rights are checked when an item is emitted: after the agreement changes (SIGHUP reloads it)
+// the next delivery follows the new agreement, history included.
+TEST(AgreementChange, TakesEffectOnTheNextDeliveryHistoryIncluded) {
+    namespace fs = std::filesystem;
+    auto path = fs::temp_directory_path() / ("kamer-agreement-" + std::to_string(::getpid()) + ".json");
+    std::ifstream in(source_dir() + "/server/config/convenant.json");
+    std::stringstream original;
+    original << in.rdbuf();
+    auto doc = json::parse(original.str()).as_object();
+    doc["version"] = "test.1";
+    std::ofstream(path) << json::serialize(doc);
+
+    TestDatabase database;
+    database.register_demo_partners();
+    Kamerd server(database, {{"policy.agreement", path.string()}});
+    Member gemeente("gemeente", server.port()), politie("politie", server.port()), ggz("ggz", server.port());
+    RoomOpen open;
+    open.case_ref = "CHANGE-1";
+    auto room = *gemeente.call(open).room;
+    for (Member* m : {&politie, &ggz}) {
+        gemeente.call(MemberInvite{room, m->oin(), Role::participant});
+        m->call(MemberAccept{room});
+    }
+    politie.subscribe(room);
+    ContributionPost health{room, {}, {}, "health before the change", Category::health, {}, {}, {}, {}};
+    ggz.call(health);
+    EXPECT_TRUE(texts(politie.events()).empty());
+    EXPECT_EQ(politie.call(AgreementGet{}).version, "test.1");
+
+    // The parties agree that the police receive health information at a lokale kamer.
+    auto& sectors = doc["kinds"].as_object()["lokale-kamer"].as_object()["categories"].as_object()["health"]
+                        .as_object()["sectors"].as_array();
+    sectors.emplace_back("politie");
+    doc["version"] = "test.2";
+    std::ofstream(path, std::ios::trunc) << json::serialize(doc);
+    server.send_signal(SIGHUP);
+    ASSERT_TRUE(server.wait_for_log({"agreement.loaded", "test.2"}));
+    EXPECT_EQ(politie.call(AgreementGet{}).version, "test.2");
+
+    health.text = "health after the change";
+    ggz.call(health);
+    EXPECT_EQ(texts(politie.events()), std::vector<std::string>{"health after the change"});
+    std::vector<std::string> history;
+    for (const auto& e : politie.call(History{room, {}, {}}).events)
+        if (e.entry.data.contains("text")) history.emplace_back(e.entry.data.at("text").as_string());
+    EXPECT_EQ(history, (std::vector<std::string>{"health before the change", "health after the change"}));
+
+    // A broken file keeps the agreement in force.
+    std::ofstream(path, std::ios::trunc) << "{ not json";
+    server.send_signal(SIGHUP);
+    EXPECT_TRUE(server.wait_for_log({"agreement.reload_failed"}));
+    EXPECT_EQ(politie.call(AgreementGet{}).version, "test.2");
+    fs::remove(path);
 }
 
 }  // namespace

@@ -221,6 +221,10 @@ void Kamerd::kill() {
     pid_ = -1;
 }
 
+void Kamerd::send_signal(int signal) {
+    if (pid_ > 0) ::kill(pid_, signal);
+}
+
 std::string Kamerd::log() const {
     std::ifstream in(dir_ + "/kamerd.log");
     return std::string(std::istreambuf_iterator<char>(in), {});

@@ -65,6 +65,7 @@ public:
     void start();
     void stop();  // SIGTERM and wait
     void kill();  // SIGKILL and wait
+    void send_signal(int signal);  // e.g. SIGHUP: reload
     std::string log() const;  // everything it wrote to stderr so far
     // Waits until the log has a line containing every fragment (or the timeout passes).
     bool wait_for_log(const std::vector<std::string>& fragments,

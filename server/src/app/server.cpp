@@ -68,6 +68,17 @@ int run_server(const Config& config) {
         return agreement;
     };
     log::info(*logger, "agreement.loaded", {{"version", agreement->version()}});
+    auto reload_agreement = [&] {
+        // A broken file keeps the agreement in force; the operator reads why in the log.
+        try {
+            auto fresh = policy::Agreement::load(config.policy.agreement);
+            std::lock_guard lock(agreement_mutex);
+            agreement = fresh;
+            log::info(*logger, "agreement.loaded", {{"version", fresh->version()}});
+        } catch (const std::exception& e) {
+            log::error(*logger, "agreement.reload_failed", {{"reason", std::string(e.what())}});
+        }
+    };
 
     identity::PartnerRegistry registry;
     // Loaded before the listener opens, so that the first partner is not taken for unknown.
@@ -152,6 +163,17 @@ int run_server(const Config& config) {
     };
     schedule_retention();
 
+    // SIGHUP: a changed sharing agreement applies from the next emission on, history included.
+    asio::signal_set hangups(io, SIGHUP);
+    std::function<void()> wait_for_hangup = [&] {
+        hangups.async_wait([&](boost::system::error_code ec, int) {
+            if (ec) return;
+            reload_agreement();
+            wait_for_hangup();
+        });
+    };
+    wait_for_hangup();
+
     asio::signal_set signals(io, SIGINT, SIGTERM);
     asio::steady_timer drain(io);
     auto deadline = std::chrono::steady_clock::time_point::max();
@@ -167,6 +189,7 @@ int run_server(const Config& config) {
         log::info(*logger, "server.stopping", {{"signal", std::int64_t(signal)}});
         listener.stop();
         retention.cancel();
+        hangups.cancel();
         // Clients resume elsewhere (or here after a restart) from their last position.
         for (auto& session : tracker.sessions()) session->close(protocol::CloseCode::going_away, true);
         deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
