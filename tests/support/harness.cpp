@@ -120,6 +120,8 @@ Kamerd::Kamerd(const TestDatabase& database, std::map<std::string, std::string> 
         {"server.listen", "127.0.0.1:0"},
         {"server.port_file", dir_ + "/port"},
         {"server.threads", "2"},
+        {"ops.listen", "127.0.0.1:0"},
+        {"ops.port_file", dir_ + "/ops_port"},
         {"tls.certificate", pki_dir() + "/server/server.pem"},
         {"tls.private_key", pki_dir() + "/server/server.key"},
         {"tls.trust_store", pki_dir() + "/ca-bundle.pem"},
@@ -219,6 +221,17 @@ void Kamerd::kill() {
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
+}
+
+std::uint16_t Kamerd::ops_port() const {
+    // Written just after the partner port: wait for it briefly.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+        std::ifstream in(dir_ + "/ops_port");
+        unsigned port = 0;
+        if (in >> port || std::chrono::steady_clock::now() > deadline) return static_cast<std::uint16_t>(port);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
 }
 
 void Kamerd::send_signal(int signal) {

@@ -61,6 +61,7 @@ public:
     Kamerd& operator=(const Kamerd&) = delete;
 
     std::uint16_t port() const { return port_; }
+    std::uint16_t ops_port() const;  // the operations listener (/healthz /readyz /metrics)
     bool running();
     void start();
     void stop();  // SIGTERM and wait

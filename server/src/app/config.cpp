@@ -52,6 +52,7 @@ struct Options {
     po::options_description all{"Options"};
     std::vector<Printed> printed;
     std::string server_listen;
+    std::string ops_listen;
 
     template <class T>
     void add(po::options_description& group, const char* name, T& field, const char* description) {
@@ -61,6 +62,7 @@ struct Options {
 
     explicit Options(Config& c) {
         server_listen = format_listen(c.server.listen);
+        ops_listen = c.ops.enabled ? format_listen(c.ops.listen) : "off";
         po::options_description server("server");
         add(server, "server.listen", server_listen, "address and port of the partner listener (port 0: any free port)");
         add(server, "server.port_file", c.server.port_file, "file to write the bound port to once listening");
@@ -107,6 +109,12 @@ struct Options {
         add(limits, "limits.message_burst", l.message_burst,
             "requests a session may send at once above the sustained rate");
 
+        po::options_description ops("ops");
+        add(ops, "ops.listen", ops_listen,
+            "address and port of the operations listener (/healthz /readyz /metrics; plain HTTP: keep it on "
+            "loopback or a management network); off: none");
+        add(ops, "ops.port_file", c.ops.port_file, "file to write the operations port to once listening");
+
         po::options_description pol("policy");
         add(pol, "policy.agreement", c.policy.agreement,
             "the sharing agreement (convenant, JSON): who may receive which category at which table");
@@ -117,7 +125,7 @@ struct Options {
 
         po::options_description log("log");
         add(log, "log.level", c.log.level, "trace, debug, info, warn, error, critical or off");
-        all.add(server).add(tls).add(db).add(limits).add(pol).add(ret).add(log);
+        all.add(server).add(tls).add(db).add(limits).add(ops).add(pol).add(ret).add(log);
     }
 };
 
@@ -180,6 +188,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const argv[]) {
     }
 
     out.config.server.listen = parse_listen("server.listen", options.server_listen);
+    out.config.ops.enabled = options.ops_listen != "off";
+    if (out.config.ops.enabled) out.config.ops.listen = parse_listen("ops.listen", options.ops_listen);
     if (out.config.server.node_name.empty()) {
         char host[256] = {};
         gethostname(host, sizeof host - 1);
@@ -264,6 +274,7 @@ std::string render(const Config& config) {
     Config copy = config;
     Options options(copy);
     options.server_listen = format_listen(config.server.listen);
+    options.ops_listen = config.ops.enabled ? format_listen(config.ops.listen) : "off";
     std::ostringstream out;
     std::string section;
     for (const auto& p : options.printed) {

@@ -53,6 +53,12 @@ struct Config {
         unsigned message_burst = 1000;
     } limits;
 
+    struct Ops {
+        bool enabled = true;
+        ListenAddress listen{"127.0.0.1", 9464};  // /healthz /readyz /metrics, plain HTTP
+        std::string port_file;                     // written with the bound port once listening
+    } ops;
+
     struct Policy {
         std::string agreement = "server/config/convenant.json";  // the sharing agreement (convenant)
     } policy;

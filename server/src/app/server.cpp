@@ -4,6 +4,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fstream>
+#include <optional>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -17,6 +18,8 @@
 #include "net/listener.hpp"
 #include "net/router.hpp"
 #include "obs/log.hpp"
+#include "ops/ops_endpoint.hpp"
+#include "ops/readiness_probe.hpp"
 #include "policy/agreement.hpp"
 #include "rooms/handlers.hpp"
 #include "rooms/writer.hpp"
@@ -140,6 +143,16 @@ int run_server(const Config& config) {
               {{"host", config.server.listen.host}, {"port", std::int64_t(listener.port())},
                {"threads", std::int64_t(threads)}, {"node", node}});
 
+    ops::ReadinessProbe readiness(io, readers);
+    readiness.start();
+    std::optional<ops::OpsEndpoint> ops_endpoint;
+    if (config.ops.enabled) {
+        ops_endpoint.emplace(io, config.ops.listen, [&readiness] { return readiness.current(); });
+        ops_endpoint->start();
+        if (!config.ops.port_file.empty()) std::ofstream(config.ops.port_file) << ops_endpoint->port() << "\n";
+        log::info(*logger, "ops.listening", {{"host", config.ops.listen.host}, {"port", std::int64_t(ops_endpoint->port())}});
+    }
+
     // Retention: purge closed rooms past their term, now and then every interval.
     asio::steady_timer retention(io);
     std::function<void()> schedule_retention = [&] {
@@ -188,10 +201,11 @@ int run_server(const Config& config) {
         if (ec) return;
         log::info(*logger, "server.stopping", {{"signal", std::int64_t(signal)}});
         listener.stop();
+        readiness.stop();
         retention.cancel();
         hangups.cancel();
         // Clients resume elsewhere (or here after a restart) from their last position.
-        for (auto& session : tracker.sessions()) session->close(protocol::CloseCode::going_away, true);
+        for (auto& session : tracker.sessions()) session->shut_down();
         deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
         wait_for_sessions();
     });

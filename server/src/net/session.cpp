@@ -288,6 +288,10 @@ void Session::handle(std::string_view text) {
         return;
     }
     auto& env = *decoded.envelope;
+    if (draining_) {
+        reply_error(env.id, {ErrorCode::unavailable, "", "the server is shutting down; resume on another node or later"});
+        return;
+    }
     if (!greeted_) {
         if (env.type != protocol::Hello::type) {
             reply_error(env.id, {ErrorCode::hello_required, "type", "the first message must be hello"});
@@ -363,6 +367,7 @@ void Session::complete_request(std::string encoded) {
         --self->in_flight_;
         self->capacity_.cancel();
         self->enqueue(std::make_shared<const std::string>(std::move(encoded)));
+        if (self->draining_ && self->in_flight_ == 0) self->start_close(CloseCode::going_away, true);
     });
 }
 
@@ -373,6 +378,13 @@ void Session::send(std::shared_ptr<const std::string> message) {
 
 void Session::close(CloseCode code, bool flush) {
     asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, flush] { self->start_close(code, flush); });
+}
+
+void Session::shut_down() {
+    asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
+        self->draining_ = true;
+        if (self->in_flight_ == 0) self->start_close(CloseCode::going_away, true);
+    });
 }
 
 void Session::enqueue(std::shared_ptr<const std::string> message) {

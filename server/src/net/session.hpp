@@ -72,6 +72,9 @@ public:
 
     // Closes with a WebSocket close code; `flush` first sends what is queued.
     void close(protocol::CloseCode code, bool flush = false);
+    // Server shutdown: takes no new requests (they get `unavailable`), lets those in flight be
+    // committed and acknowledged, then closes with 1001 so the client resumes elsewhere.
+    void shut_down();
 
     // The professional a request acts as: its own actor, else the session's.
     const std::optional<protocol::Actor>& actor_for(const std::optional<protocol::Actor>& own) const {
@@ -118,6 +121,7 @@ private:
     unsigned in_flight_ = 0;
     bool writing_ = false;
     bool closing_ = false;
+    bool draining_ = false;
     bool close_sent_ = false;
     bool authenticated_ = false;
     bool greeted_ = false;

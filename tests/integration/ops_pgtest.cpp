@@ -1,0 +1,260 @@
+// Operating Kamer: the operations listener, readiness that follows the database, graceful
+// shutdown under load, two nodes on one database, and --check-config on broken files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "harness.hpp"
+#include "http_get.hpp"
+#include "member.hpp"
+#include "store/database.hpp"
+
+namespace kamer::test {
+namespace {
+
+using namespace protocol;
+namespace fs = std::filesystem;
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return condition();
+}
+
+std::string open_room_with(Member& chair, std::vector<Member*> members, const std::string& ref) {
+    RoomOpen open;
+    open.case_ref = ref;
+    auto room = *chair.call(open).room;
+    for (auto* m : members) {
+        chair.call(MemberInvite{room, m->oin(), Role::participant});
+        m->call(MemberAccept{room});
+    }
+    return room;
+}
+
+ContributionPost contribution(const std::string& room, const std::string& text, Category c = Category::general) {
+    return ContributionPost{room, {}, {}, text, c, {}, {}, {}, {}};
+}
+
+TEST(Ops, ListenerServesHealthReadinessAndMetrics) {
+    TestDatabase database;
+    database.register_demo_partners();
+    Kamerd server(database);
+    ASSERT_NE(server.ops_port(), 0);
+    EXPECT_EQ(http_get(server.ops_port(), "/healthz").status, 200);
+    EXPECT_TRUE(eventually([&] { return http_get(server.ops_port(), "/readyz").status == 200; }));
+    {
+        Member gemeente("gemeente", server.port());
+        gemeente.call(RoomOpen{RoomKind::lokale_kamer, "OPS-1", {}, {}});
+    }
+    auto metrics = http_get(server.ops_port(), "/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    for (const char* name : {"kamer_messages_in_total{type=\"room.open\"} 1", "kamer_ack_latency_seconds_bucket",
+                             "kamer_connections_accepted_total", "kamer_write_batches_total", "# TYPE"})
+        EXPECT_NE(metrics.body.find(name), std::string::npos) << name;
+    EXPECT_EQ(metrics.body.find("OPS-1"), std::string::npos) << "no case data in metrics";
+    EXPECT_EQ(http_get(server.ops_port(), "/other").status, 404);
+}
+
+// A cluster of this test's own, which it can crash and restart.
+class PrivateCluster {
+public:
+    PrivateCluster() : dir_("/tmp/kamer-ops-" + std::to_string(::getpid())) { run("start"); }
+    ~PrivateCluster() { run("stop"); }
+    void crash() { run("crash"); }
+    void restart() { run("restart"); }
+    std::string url(const std::string& role) const { return "host=" + dir_ + " dbname=postgres user=" + role; }
+
+private:
+    void run(const std::string& command) {
+        std::string line = source_dir() + "/tests/support/test-cluster " + command + " " + dir_ + " >/dev/null";
+        ASSERT_EQ(std::system(line.c_str()), 0) << line;
+    }
+    std::string dir_;
+};
+
+TEST(Ops, ReadinessFollowsTheDatabaseAndWritesRecoverWithoutARestart) {
+    PrivateCluster cluster;
+    TestDatabase unused;  // the harness wants one; this server runs on the private cluster
+    Kamerd server(unused, {{"database.url", cluster.url("kamer_app")}, {"database.migrate_url", cluster.url("kamer")}});
+    {
+        auto c = server::store::connect(cluster.url("kamer"));
+        pqxx::work tx(*c);
+        for (const auto& p : demo_partners())
+            tx.exec_params("INSERT INTO organisations (oin, name, sector) VALUES ($1, $2, $3)", p.oin, p.name,
+                           std::string(to_string(p.sector)));
+        tx.commit();
+    }
+    EXPECT_TRUE(eventually([&] { return http_get(server.ops_port(), "/readyz").status == 200; }));
+    Member gemeente("gemeente", server.port());
+    auto room = open_room_with(gemeente, {}, "READY-1");
+
+    cluster.crash();
+    EXPECT_TRUE(eventually([&] { return http_get(server.ops_port(), "/readyz").status == 503; }));
+    EXPECT_NE(http_get(server.ops_port(), "/readyz").body.find("database"), std::string::npos);
+    EXPECT_EQ(http_get(server.ops_port(), "/healthz").status, 200) << "alive, only not ready";
+    auto refused = gemeente.refused(contribution(room, "while the database is down"));
+    EXPECT_TRUE(refused == ErrorCode::unavailable || refused == ErrorCode::outcome_unknown) << to_string(refused);
+
+    cluster.restart();
+    EXPECT_TRUE(eventually([&] { return http_get(server.ops_port(), "/readyz").status == 200; }));
+    // Back by itself: the same server acknowledges again, and history shows no phantom write.
+    EXPECT_TRUE(eventually([&] {
+        try {
+            gemeente.call(contribution(room, "after the database returned"), std::string("after-1"));
+            return true;
+        } catch (const client::RequestError&) {
+            return false;
+        }
+    }));
+    // A read connection broken by the crash answers `unavailable` once, then is replaced.
+    std::vector<std::string> seen;
+    EXPECT_TRUE(eventually([&] {
+        try {
+            seen.clear();
+            for (const auto& e : gemeente.call(History{room, {}, {}}).events)
+                if (e.entry.kind == "contribution.posted") seen.emplace_back(e.entry.data.at("text").as_string());
+            return true;
+        } catch (const client::RequestError&) {
+            return false;
+        }
+    }));
+    if (refused == ErrorCode::unavailable)
+        EXPECT_EQ(seen, std::vector<std::string>{"after the database returned"});
+    EXPECT_TRUE(server.running());
+}
+
+// SIGTERM while members post: what was in flight is committed and acknowledged, nothing
+// acknowledged is lost, nothing is stored unacknowledged, clients are told 1001.
+TEST(Ops, GracefulShutdownUnderLoadLosesNothingAcknowledged) {
+    TestDatabase database;
+    database.register_demo_partners();
+    Kamerd server(database);
+    Member chair("gemeente", server.port());
+    std::vector<std::string> writers{"politie", "ggz", "gi", "om"};
+    std::vector<Member*> members;
+    std::vector<std::unique_ptr<Member>> owned;
+    for (const auto& w : writers) owned.push_back(std::make_unique<Member>(w, server.port())), members.push_back(owned.back().get());
+    auto room = open_room_with(chair, members, "TERM-1");
+
+    std::mutex mutex;
+    std::set<std::string> acknowledged;
+    std::atomic<int> attempted{0};
+    std::vector<std::thread> threads;
+    for (std::size_t w = 0; w < members.size(); ++w)
+        threads.emplace_back([&, w] {
+            for (int i = 0;; ++i) {
+                std::string text = writers[w] + "-" + std::to_string(i);
+                ++attempted;
+                try {
+                    members[w]->call(contribution(room, text), text);
+                    std::lock_guard lock(mutex);
+                    acknowledged.insert(text);
+                } catch (const std::exception&) {
+                    return;  // the server went away
+                }
+            }
+        });
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    server.stop();
+    for (auto& t : threads) t.join();
+    ASSERT_GT(acknowledged.size(), 20u);
+    EXPECT_TRUE(server.wait_for_log({"server.stopped"}, std::chrono::seconds(1)));
+    EXPECT_TRUE(server.wait_for_log({"going_away"}, std::chrono::seconds(1)));
+
+    server.start();
+    Member reader("gemeente", server.port());
+    std::set<std::string> stored;
+    std::optional<Cursor> after;
+    for (;;) {
+        auto page = reader.call(History{room, after, Int<1, 500>(500)});
+        for (const auto& e : page.events)
+            if (e.entry.kind == "contribution.posted") stored.insert(std::string(e.entry.data.at("text").as_string()));
+        if (!page.next) break;
+        after = page.next;
+    }
+    for (const auto& text : acknowledged) EXPECT_TRUE(stored.count(text)) << "acknowledged and lost: " << text;
+    // Requests in flight were committed and acknowledged before the close; later ones refused.
+    for (const auto& text : stored) EXPECT_TRUE(acknowledged.count(text)) << "stored without an acknowledgement: " << text;
+    EXPECT_LE(stored.size(), static_cast<std::size_t>(attempted.load()));
+    RecordProperty("acknowledged", static_cast<int>(acknowledged.size()));
+    RecordProperty("stored", static_cast<int>(stored.size()));
+}
+
+TEST(Ops, TwoNodesOnOneDatabaseDeliverAcrossWithTheSameFiltering) {
+    TestDatabase database;
+    database.register_demo_partners();
+    Kamerd one(database, {{"server.node_name", "one"}}), two(database, {{"server.node_name", "two"}});
+    Member chair("gemeente", one.port()), politie("politie", two.port()), ggz("ggz", two.port());
+    auto room = open_room_with(chair, {&politie, &ggz}, "NODES-1");
+    politie.subscribe(room);
+    ggz.subscribe(room);
+    chair.call(contribution(room, "general, from node one"));
+    chair.call(contribution(room, "health, from node one", Category::health));
+    ggz.call(contribution(room, "health, from node two", Category::health));
+    EXPECT_EQ(texts(politie.events()), (std::vector<std::string>{"general, from node one"}));
+    EXPECT_EQ(texts(ggz.events()), (std::vector<std::string>{"general, from node one", "health, from node one",
+                                                              "health, from node two"}));
+    chair.subscribe(room);
+    politie.call(contribution(room, "from node two to one"));
+    EXPECT_EQ(texts(chair.events()), std::vector<std::string>{"from node two to one"});
+}
+
+struct CheckResult {
+    int status;
+    std::string out;
+};
+CheckResult check_config(const std::string& text) {
+    auto path = fs::temp_directory_path() / ("kamer-check-" + std::to_string(::getpid()) + ".conf");
+    std::ofstream(path) << text;
+    std::string command = std::string(KAMERD_PATH) + " -c " + path.string() + " --check-config 2>&1";
+    FILE* p = popen(command.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    int status = pclose(p);
+    fs::remove(path);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(CheckConfig, NamesEveryProblemOfABrokenFile) {
+    std::string pki = pki_dir();
+    std::string tls = "[tls]\ncertificate = " + pki + "/server/server.pem\nprivate_key = " + pki +
+                      "/server/server.key\ntrust_store = " + pki + "/ca-bundle.pem\ncrl = " + pki + "/crl.pem\n";
+    std::string good = tls + "[policy]\nagreement = " + source_dir() + "/server/config/convenant.json\n";
+    auto ok = check_config(good);
+    EXPECT_EQ(ok.status, 0) << ok.out;
+
+    struct Case {
+        std::string text, expected;
+    };
+    for (const auto& c : std::vector<Case>{
+             {good + "[server]\nlisten = localhost\n", "server.listen"},
+             {good + "[server]\nlisten = 127.0.0.1:99999\n", "port must be a number"},
+             {good + "[server]\nlisen = 127.0.0.1:1\n", "lisen"},
+             {good + "[limits]\nmax_depth = deep\n", "max_depth"},
+             {good + "[log]\nlevel = loud\n", "log.level"},
+             {good + "[ops]\nlisten = nowhere\n", "ops.listen"},
+             {"[tls]\ncertificate = /nonexistent/server.pem\n", "/nonexistent/server.pem"},
+             {tls + "[policy]\nagreement = /nonexistent/convenant.json\n", "/nonexistent/convenant.json"},
+             {good + "[limits]\nsend_queue_bytes = 10\n", "send_queue_bytes"},
+         }) {
+        // Exit 2: the file does not parse; exit 1: it parses but is not usable.
+        auto r = check_config(c.text);
+        EXPECT_TRUE(r.status == 1 || r.status == 2) << c.expected << "\n" << r.out;
+        EXPECT_NE(r.out.find(c.expected), std::string::npos) << c.expected << "\n" << r.out;
+    }
+}
+
+}  // namespace
+}  // namespace kamer::test
