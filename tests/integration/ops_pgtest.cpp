@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 
 #include "harness.hpp"
 #include "http_get.hpp"
+#include "kamer/client/blocking_connection.hpp"
 #include "member.hpp"
 #include "store/database.hpp"
 
@@ -96,7 +98,17 @@ TEST(Ops, ReadinessFollowsTheDatabaseAndWritesRecoverWithoutARestart) {
         tx.commit();
     }
     EXPECT_TRUE(eventually([&] { return http_get(server.ops_port(), "/readyz").status == 200; }));
-    Member gemeente("gemeente", server.port());
+    // The registry reaches the running server through NOTIFY: wait until it knows the partner.
+    std::optional<Member> connected;
+    ASSERT_TRUE(eventually([&] {
+        try {
+            connected.emplace("gemeente", server.port());
+            return true;
+        } catch (const client::ConnectError&) {
+            return false;
+        }
+    }));
+    Member& gemeente = *connected;
     auto room = open_room_with(gemeente, {}, "READY-1");
 
     cluster.crash();
@@ -208,6 +220,77 @@ TEST(Ops, TwoNodesOnOneDatabaseDeliverAcrossWithTheSameFiltering) {
     chair.subscribe(room);
     politie.call(contribution(room, "from node two to one"));
     EXPECT_EQ(texts(chair.events()), std::vector<std::string>{"from node two to one"});
+}
+
+// A PKI of this test's own, so that it can rotate and revoke without touching the others'.
+class PrivatePki {
+public:
+    PrivatePki() : dir_(fs::temp_directory_path() / ("kamer-reload-" + std::to_string(::getpid()))) {
+        run("init --force");
+    }
+    ~PrivatePki() {
+        std::error_code ec;
+        fs::remove_all(dir_, ec);
+    }
+    void run(const std::string& args) {
+        std::string line = source_dir() + "/certs/kamer-pki --dir " + dir_.string() + " " + args + " >/dev/null 2>&1";
+        ASSERT_EQ(std::system(line.c_str()), 0) << line;
+    }
+    std::string path(const std::string& relative) const { return (dir_ / relative).string(); }
+    client::ConnectOptions client(const std::string& slug, std::uint16_t port, const std::string& server_name = "localhost") {
+        client::ConnectOptions o;
+        o.port = port;
+        o.server_name = server_name;
+        o.certificate_file = path("orgs/" + slug + ".pem");
+        o.private_key_file = path("orgs/" + slug + ".key");
+        o.ca_file = path("ca-bundle.pem");
+        return o;
+    }
+
+private:
+    fs::path dir_;
+};
+
+bool connects(const client::ConnectOptions& o) {
+    try {
+        client::BlockingConnection c(o);
+        return true;
+    } catch (const client::ConnectError&) {
+        return false;
+    }
+}
+
+// SIGHUP under live connections: a rotated server certificate and an updated CRL take effect
+// for new handshakes, open sessions stay, and the session of a newly revoked organisation ends.
+TEST(Ops, ReloadRotatesTheCertificateAndClosesSessionsOfRevokedOrganisations) {
+    PrivatePki pki;
+    TestDatabase database;
+    database.register_demo_partners();
+    Kamerd server(database, {{"tls.certificate", pki.path("server/server.pem")},
+                             {"tls.private_key", pki.path("server/server.key")},
+                             {"tls.trust_store", pki.path("ca-bundle.pem")},
+                             {"tls.crl", pki.path("crl.pem")}});
+    client::BlockingConnection politie(pki.client("politie", server.port())), ggz(pki.client("ggz", server.port()));
+    EXPECT_FALSE(connects(pki.client("gi", server.port(), "kamer.test"))) << "the old certificate has no kamer.test";
+
+    pki.run("issue-server --name rotated --san DNS:kamer.test");
+    fs::copy_file(pki.path("server/rotated.pem"), pki.path("server/server.pem"), fs::copy_options::overwrite_existing);
+    fs::copy_file(pki.path("server/rotated.key"), pki.path("server/server.key"), fs::copy_options::overwrite_existing);
+    pki.run("revoke --slug politie");
+    server.send_signal(SIGHUP);
+    ASSERT_TRUE(server.wait_for_log({"tls.reloaded"}));
+
+    EXPECT_TRUE(server.wait_for_log({"session.certificate_invalid", partner("politie").oin, "revoked"}));
+    EXPECT_TRUE(eventually([&] { return politie.close_code() == 4003; })) << politie.close_code();
+    EXPECT_NO_THROW(ggz.call(Ping{})) << "a session whose certificate is still good stays";
+    EXPECT_TRUE(connects(pki.client("gi", server.port(), "kamer.test"))) << "new handshakes use the new certificate";
+    EXPECT_FALSE(connects(pki.client("politie", server.port()))) << "the revoked organisation is refused";
+
+    // Broken material keeps the old in force.
+    std::ofstream(pki.path("crl.pem"), std::ios::trunc) << "not a CRL";
+    server.send_signal(SIGHUP);
+    EXPECT_TRUE(server.wait_for_log({"tls.reload_failed"}));
+    EXPECT_TRUE(connects(pki.client("ggz", server.port())));
 }
 
 struct CheckResult {

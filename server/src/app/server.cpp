@@ -176,11 +176,29 @@ int run_server(const Config& config) {
     };
     schedule_retention();
 
-    // SIGHUP: a changed sharing agreement applies from the next emission on, history included.
+    // New TLS material (server certificate, trust store, CRLs) for new handshakes; open sessions
+    // stay, except those whose certificate the new material no longer accepts.
+    auto reload_tls = [&] {
+        try {
+            auto fresh = net::make_server_context(config.tls);
+            {
+                std::lock_guard lock(context_mutex);
+                context = fresh;
+            }
+            log::info(*logger, "tls.reloaded", {{"sessions", std::uint64_t(tracker.sessions().size())}});
+            for (auto& session : tracker.sessions()) session->revalidate(fresh);
+        } catch (const std::exception& e) {
+            log::error(*logger, "tls.reload_failed", {{"reason", std::string(e.what())}});
+        }
+    };
+
+    // SIGHUP reloads the TLS material and the sharing agreement; a changed agreement applies
+    // from the next emission on, history included.
     asio::signal_set hangups(io, SIGHUP);
     std::function<void()> wait_for_hangup = [&] {
         hangups.async_wait([&](boost::system::error_code ec, int) {
             if (ec) return;
+            reload_tls();
             reload_agreement();
             wait_for_hangup();
         });

@@ -62,6 +62,11 @@ websocket::close_reason reason_of(CloseCode code) {
     return r;
 }
 
+obs::Counter& messages_out(std::string_view type) {
+    return obs::metrics().counter("kamer_messages_out_total", "Messages sent: replies, errors and pushed events",
+                                  {{"type", type}});
+}
+
 }  // namespace
 
 Session::Session(asio::ip::tcp::socket socket, TlsContext context, std::string remote_address,
@@ -169,7 +174,7 @@ asio::awaitable<std::optional<http::request<http::empty_body>>> Session::upgrade
     }
     SSL* ssl = tls.native_handle();
     if (SSL_session_reused(ssl)) {
-        if (auto reason = recheck_resumed(ssl); !reason.empty()) {
+        if (auto reason = recheck_certificate(ssl, SSL_get_SSL_CTX(ssl)); !reason.empty()) {
             refuse("tls", reason);
             co_return std::nullopt;
         }
@@ -358,11 +363,15 @@ void Session::handle_hello(protocol::Envelope&& env) {
 }
 
 void Session::reply_error(const std::optional<std::string>& re, const protocol::Error& error) {
+    static auto& errors = messages_out("error");
+    errors.inc();
     enqueue(std::make_shared<const std::string>(
         protocol::encode_message(protocol::make_error_reply(error), std::nullopt, re)));
 }
 
 void Session::complete_request(std::string encoded) {
+    static auto& replies = messages_out("reply");
+    replies.inc();
     asio::dispatch(ws_.get_executor(), [self = shared_from_this(), encoded = std::move(encoded)]() mutable {
         --self->in_flight_;
         self->capacity_.cancel();
@@ -371,13 +380,27 @@ void Session::complete_request(std::string encoded) {
     });
 }
 
+
 void Session::send(std::shared_ptr<const std::string> message) {
+    static auto& pushed = messages_out("push");
+    pushed.inc();
     asio::dispatch(ws_.get_executor(),
                    [self = shared_from_this(), message = std::move(message)]() mutable { self->enqueue(std::move(message)); });
 }
 
 void Session::close(CloseCode code, bool flush) {
     asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, flush] { self->start_close(code, flush); });
+}
+
+void Session::revalidate(TlsContext fresh) {
+    asio::dispatch(ws_.get_executor(), [self = shared_from_this(), fresh = std::move(fresh)] {
+        if (!self->authenticated_ || self->closing_) return;
+        auto reason = recheck_certificate(self->ws_.next_layer().native_handle(), fresh.get());
+        if (reason.empty()) return;
+        log::warn(logger(), "session.certificate_invalid",
+                  {{"conn", self->id_}, {"oin", self->peer_.organisation.oin}, {"reason", std::string(reason)}});
+        self->start_close(CloseCode::certificate_revoked, true);
+    });
 }
 
 void Session::shut_down() {

@@ -75,6 +75,9 @@ public:
     // Server shutdown: takes no new requests (they get `unavailable`), lets those in flight be
     // committed and acknowledged, then closes with 1001 so the client resumes elsewhere.
     void shut_down();
+    // After a reload: closes the session (4003) when its certificate is no longer good under
+    // the new trust store and CRLs.
+    void revalidate(TlsContext fresh);
 
     // The professional a request acts as: its own actor, else the session's.
     const std::optional<protocol::Actor>& actor_for(const std::optional<protocol::Actor>& own) const {

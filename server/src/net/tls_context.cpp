@@ -154,11 +154,11 @@ std::string_view refusal_reason(SSL* ssl) {
     }
 }
 
-std::string_view recheck_resumed(SSL* ssl) {
+std::string_view recheck_certificate(SSL* ssl, SSL_CTX* context) {
     X509* leaf = SSL_get0_peer_certificate(ssl);
     if (!leaf) return "no_certificate";
     if (X509_cmp_current_time(X509_get0_notAfter(leaf)) <= 0) return "expired";
-    X509_STORE* store = SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl));
+    X509_STORE* store = SSL_CTX_get_cert_store(context);
     STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(store);
     X509_NAME* issuer = X509_get_issuer_name(leaf);
     bool found_crl = false;

@@ -23,9 +23,9 @@ TlsContext make_server_context(const Config::Tls& tls);
 // "unknown_ca", "no_certificate", "no_client_auth"). `ssl` is the failed connection.
 std::string_view refusal_reason(SSL* ssl);
 
-// For a resumed session (no certificate verification ran): whether the certificate in the
-// session is still valid now and not revoked by the context's current CRLs. Returns the
-// refusal reason, or an empty view when it is still good.
-std::string_view recheck_resumed(SSL* ssl);
+// Whether the session's client certificate is still valid now and not revoked by the CRLs of
+// `context`: for a resumed session (no verification ran) and, after a reload, for every open
+// session. Returns the refusal reason, or an empty view when it is still good.
+std::string_view recheck_certificate(SSL* ssl, SSL_CTX* context);
 
 }  // namespace kamer::server::net

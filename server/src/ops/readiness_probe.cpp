@@ -1,6 +1,7 @@
 #include "ops/readiness_probe.hpp"
 
 #include "obs/log.hpp"
+#include "obs/metrics.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 
@@ -34,6 +35,13 @@ void ReadinessProbe::set(bool ready, std::string reason) {
 }
 
 void ReadinessProbe::schedule() {
+    // Sampled here, once a second: the read pool's use for /metrics.
+    static auto& busy = obs::metrics().gauge("kamer_db_readers_busy", "Read connections running a query");
+    static auto& size = obs::metrics().gauge("kamer_db_readers", "Read connections in the pool");
+    static auto& queued = obs::metrics().gauge("kamer_db_reader_queue_depth", "Reads waiting for a connection");
+    busy.set(readers_.busy());
+    size.set(readers_.size());
+    queued.set(static_cast<std::int64_t>(readers_.queued()));
     bool posted = readers_.post([this](pqxx::connection* db) {
         if (!db) return set(false, "database unreachable");
         try {
