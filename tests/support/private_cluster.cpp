@@ -1,0 +1,41 @@
+#include "private_cluster.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "harness.hpp"
+#include "store/database.hpp"
+#include "store/registry_store.hpp"
+
+namespace kamer::test {
+
+// Short: the socket path inside it must stay below 108 bytes.
+PrivateCluster::PrivateCluster() : dir_("/tmp/kamer-pc-" + std::to_string(::getpid())) { run("start"); }
+
+PrivateCluster::~PrivateCluster() {
+    try {
+        run("stop");
+    } catch (...) {
+    }
+}
+
+void PrivateCluster::crash() { run("crash"); }
+void PrivateCluster::restart() { run("restart"); }
+
+std::string PrivateCluster::url(const std::string& role) const {
+    return "host=" + dir_ + " dbname=postgres user=" + role;
+}
+
+void PrivateCluster::register_demo_partners() const {
+    auto c = server::store::connect(url("kamer"));
+    for (const auto& p : demo_partners()) server::store::upsert_organisation(*c, p.oin, p.name, p.sector);
+}
+
+void PrivateCluster::run(const std::string& command) const {
+    std::string line = source_dir() + "/tests/support/test-cluster " + command + " " + dir_ + " >/dev/null";
+    if (std::system(line.c_str()) != 0) throw std::runtime_error("failed: " + line);
+}
+
+}  // namespace kamer::test
