@@ -64,6 +64,7 @@ ssl::context make_context(const ConnectOptions& o) {
     }
     if (!o.crl_file.empty()) load_crls(ctx, o.crl_file);
     ctx.set_verify_mode(ssl::verify_peer);
+    if (o.session_reuse) SessionReuse::enable(ctx.native_handle());
     return ctx;
 }
 
@@ -117,8 +118,10 @@ struct Connection::Impl {
         if (!SSL_set_tlsext_host_name(ssl, options.server_name.c_str()))
             throw ConnectError("tls", "invalid server name " + options.server_name);
         ws.next_layer().set_verify_callback(ssl::host_name_verification(options.server_name));
+        if (options.session_reuse) options.session_reuse->offer(ssl);
         auto [hec] = co_await ws.next_layer().async_handshake(ssl::stream_base::client, tuple_awaitable);
         if (hec) throw ConnectError("tls", hec.message());
+        if (options.session_reuse) options.session_reuse->handshake_done(ssl);
 
         tcp_layer.expires_never();
         websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);

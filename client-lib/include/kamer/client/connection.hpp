@@ -13,6 +13,7 @@
 #include <string>
 
 #include "kamer/client/errors.hpp"
+#include "kamer/client/session_reuse.hpp"
 #include "kamer/protocol/envelope.hpp"
 #include "kamer/protocol/messages/session.hpp"
 
@@ -30,6 +31,7 @@ struct ConnectOptions {
     std::optional<protocol::Actor> actor;   // default professional for this session
     std::chrono::milliseconds timeout{10000};
     std::size_t max_message_bytes = 16 * 1024 * 1024;
+    std::shared_ptr<SessionReuse> session_reuse;  // optional: resume TLS sessions across connections
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
