@@ -59,7 +59,7 @@ ProbeResult refused_in_handshake(Kamerd& server, const std::string& name, const 
 }
 
 TEST(TlsHostile, CaCertificateAsClientCertificateIsRefused) {
-    auto r = refused_in_handshake(*environment().server, "ca-as-client", "no_client_auth");
+    auto r = refused_in_handshake(*environment().server, "ca-as-client", "ca_certificate");
     EXPECT_NE(r.error.find("unsupported certificate"), std::string::npos) << r.error;
 }
 
@@ -98,7 +98,16 @@ std::vector<CrlPtr> read_crls(const std::string& path) {
 
 // A file with the test PKI's CRLs except the issuing CA's, plus (when `issuing_crl_days` is
 // set) an issuing-CA CRL whose nextUpdate is that many days from now (negative: expired).
-std::string crl_file(const std::string& name, std::optional<int> issuing_crl_days) {
+// A file this test writes and removes again.
+struct TempFile {
+    std::string path;
+    explicit TempFile(std::string p) : path(std::move(p)) {}
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    ~TempFile() { std::remove(path.c_str()); }
+};
+
+std::unique_ptr<TempFile> crl_file(const std::string& name, std::optional<int> issuing_crl_days) {
     FILE* cf = std::fopen((pki_dir() + "/issuing-ca/cert.pem").c_str(), "r");
     X509Ptr issuer(PEM_read_X509(cf, nullptr, nullptr, nullptr), X509_free);
     std::fclose(cf);
@@ -107,8 +116,8 @@ std::string crl_file(const std::string& name, std::optional<int> issuing_crl_day
     std::fclose(kf);
     if (!issuer || !key) throw std::runtime_error("cannot read the issuing CA of the test PKI");
 
-    std::string path = ::testing::TempDir() + "/" + name + "-" + std::to_string(getpid()) + ".pem";
-    FILE* out = std::fopen(path.c_str(), "w");
+    auto file = std::make_unique<TempFile>(::testing::TempDir() + "/" + name + "-" + std::to_string(getpid()) + ".pem");
+    FILE* out = std::fopen(file->path.c_str(), "w");
     for (auto& crl : read_crls(pki_dir() + "/crl.pem"))
         if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(issuer.get())) != 0)
             PEM_write_X509_CRL(out, crl.get());
@@ -125,13 +134,13 @@ std::string crl_file(const std::string& name, std::optional<int> issuing_crl_day
         PEM_write_X509_CRL(out, crl.get());
     }
     std::fclose(out);
-    return path;
+    return file;
 }
 
 // With this CRL file the server runs, but refuses every partner certificate of the issuing
 // CA with `reason`: fail closed, until a current CRL is loaded (SIGHUP).
-void refuses_everyone(const std::string& crl, const std::string& reason, const std::string& alert) {
-    Kamerd server(environment().database, {{"tls.crl", crl}});
+void refuses_everyone(const std::unique_ptr<TempFile>& crl, const std::string& reason, const std::string& alert) {
+    Kamerd server(environment().database, {{"tls.crl", crl->path}});
     for (auto name : {"gemeente", "politie"}) {
         auto r = tls_probe(server.port(), org(name, ".pem"), org(name, ".key"));
         EXPECT_FALSE(r.upgraded) << name << " got in";
@@ -152,14 +161,15 @@ TEST(TlsHostile, WithAnExpiredCrlEveryHandshakeIsRefused) {
 
 TEST(TlsHostile, ACurrentReplacementCrlIsAccepted) {
     // The control for the two above: the same construction with a CRL valid for a week.
-    Kamerd server(environment().database, {{"tls.crl", crl_file("fresh-crl", 7)}});
+    auto crl = crl_file("fresh-crl", 7);
+    Kamerd server(environment().database, {{"tls.crl", crl->path}});
     EXPECT_NO_THROW(BlockingConnection(client_options("gemeente", server.port())).call(protocol::Ping{}));
 }
 
 TEST(TlsHostile, ServerRefusesToStartWithoutACrl) {
-    std::string empty = ::testing::TempDir() + "/empty-crl-" + std::to_string(getpid()) + ".pem";
-    std::fclose(std::fopen(empty.c_str(), "w"));
-    for (const auto& path : {empty, std::string("/nonexistent/crl.pem")}) {
+    TempFile empty(::testing::TempDir() + "/empty-crl-" + std::to_string(getpid()) + ".pem");
+    std::fclose(std::fopen(empty.path.c_str(), "w"));
+    for (const auto& path : {empty.path, std::string("/nonexistent/crl.pem")}) {
         try {
             Kamerd server(environment().database, {{"tls.crl", path}});
             ADD_FAILURE() << "kamerd started with tls.crl = " << path;

@@ -182,9 +182,9 @@ TEST_F(WebSocketHostile, MessageOverTheLimitClosesWith1009BeforeItsPayload) {
 
 TEST_F(WebSocketHostile, FragmentsOverTheLimitCloseWith1009) {
     std::string quarter(256 * 1024, ' ');
-    ws->send_frame(op::text, "[" + quarter);
+    ws->send_frame(op::text, "[" + quarter.substr(1));
     for (int i = 0; i < 3; ++i) ws->send_frame(op::continuation, quarter);
-    // 1 MiB + 1 byte so far: the next fragment (even a final one) is one too many.
+    // 1 MiB exactly so far: the next fragment (even a final one of one byte) is one too many.
     ws->send_frame(op::fin | op::continuation, "]");
     expect_closed_with(CloseCode::message_too_big);
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "harness.hpp"
 #include "member.hpp"
@@ -92,9 +93,21 @@ void FaultClients::run(ClientLedger& ledger) {
 }
 
 std::vector<Delivery> drain(std::uint16_t port, const std::string& slug, const std::string& room) {
-    Member member(slug, port);
+    // Right after an outage a read may still meet a connection the database dropped: the
+    // server answers `unavailable`, and a partner system tries again.
+    std::vector<ReceivedEvent> events;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            Member member(slug, port);
+            events = member.subscribe(room);
+            break;
+        } catch (const client::RequestError& e) {
+            if (e.code() != protocol::ErrorCode::unavailable || attempt == 10) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    }
     std::vector<Delivery> out;
-    for (auto& e : member.subscribe(room)) {
+    for (auto& e : events) {
         if (e.entry.kind != "contribution.posted") continue;
         auto text = e.entry.data.if_contains("text");
         out.push_back({e.entry.item.value_or(""), text && text->is_string() ? std::string(text->as_string()) : ""});

@@ -143,7 +143,14 @@ Kamerd::Kamerd(const TestDatabase& database, std::map<std::string, std::string> 
         conf << key.substr(dot + 1) << " = " << value << "\n";
     }
     conf.close();
-    start();
+    try {
+        start();
+    } catch (...) {
+        // A server that refused to start has no destructor run: clean up here.
+        std::error_code ec;
+        fs::remove_all(dir_, ec);
+        throw;
+    }
 }
 
 Kamerd::~Kamerd() {

@@ -93,9 +93,9 @@ Hub::Channel* Hub::channel(std::int64_t room) {
     return it == channels_.end() ? nullptr : it->second.get();
 }
 
-void Hub::with_channel(const std::string& public_id, std::function<void(Channel*)> then) {
+void Hub::with_channel(const std::string& public_id, std::function<void(Channel*, bool readable)> then) {
     if (auto it = by_public_.find(public_id); it != by_public_.end()) {
-        if (auto* c = channel(it->second)) return then(c);
+        if (auto* c = channel(it->second)) return then(c, true);
     }
     // Read the room's view. Entries published while it is read are not lost: the channel
     // then starts behind the last published position and fetches the difference.
@@ -111,9 +111,9 @@ void Hub::with_channel(const std::string& public_id, std::function<void(Channel*
             }
         }
         asio::post(io_, [this, public_id, view = std::move(view), failed, then = std::move(then)]() mutable {
-            if (failed || !view) return then(nullptr);
+            if (failed || !view) return then(nullptr, !failed);
             if (auto it = by_public_.find(public_id); it != by_public_.end())
-                if (auto* c = channel(it->second)) return then(c);
+                if (auto* c = channel(it->second)) return then(c, true);
             auto c = std::make_unique<Channel>();
             c->room = view->id;
             c->public_id = public_id;
@@ -126,10 +126,10 @@ void Hub::with_channel(const std::string& public_id, std::function<void(Channel*
                 raw->pending.push_back({{}, seen->second, nullptr});
                 drain(*raw);
             }
-            then(raw);
+            then(raw, true);
         });
     });
-    if (!posted) then(nullptr);
+    if (!posted) then(nullptr, false);
 }
 
 void Hub::publish(std::vector<rooms::Published> batches) {
@@ -332,7 +332,9 @@ void Hub::subscribe(const std::shared_ptr<net::Session>& session, const std::opt
     std::uint64_t sid = session->id();
     asio::post(io_, [this, weak, sid, to, room, after, responder = std::move(responder)]() mutable {
         with_channel(room, [this, weak, sid, to, room, after,
-                            responder = std::make_shared<net::Responder>(std::move(responder))](Channel* c) mutable {
+                            responder = std::make_shared<net::Responder>(std::move(responder))](Channel* c,
+                                                                                                  bool readable) mutable {
+            if (!readable) return responder->fail(ErrorCode::unavailable, "the database is not available; try again");
             auto member = c ? c->policy->members.find(to.org) : decltype(c->policy->members.end()){};
             if (!c || member == c->policy->members.end() || !member->second.active)
                 return responder->fail(ErrorCode::not_found, "no room " + room + " of which you are a member");

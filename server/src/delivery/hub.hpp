@@ -75,7 +75,9 @@ private:
     };
 
     Channel* channel(std::int64_t room);
-    void with_channel(const std::string& public_id, std::function<void(Channel*)> then);
+    // Calls then(channel, true), then(nullptr, true) when there is no such room, or
+    // then(nullptr, false) when the database could not be read.
+    void with_channel(const std::string& public_id, std::function<void(Channel*, bool readable)> then);
     void drain(Channel& c);
     void deliver(Channel& c, std::vector<rooms::StoredEntry>& entries);
     void notify_subjects(const std::string& public_id, std::int64_t room, const policy::PolicyRoom& policy,
