@@ -16,6 +16,7 @@
 #include "http_get.hpp"
 #include "kamer/client/blocking_connection.hpp"
 #include "member.hpp"
+#include "private_cluster.hpp"
 #include "store/database.hpp"
 
 namespace kamer::test {
@@ -68,35 +69,11 @@ TEST(Ops, ListenerServesHealthReadinessAndMetrics) {
     EXPECT_EQ(http_get(server.ops_port(), "/other").status, 404);
 }
 
-// A cluster of this test's own, which it can crash and restart.
-class PrivateCluster {
-public:
-    PrivateCluster() : dir_("/tmp/kamer-ops-" + std::to_string(::getpid())) { run("start"); }
-    ~PrivateCluster() { run("stop"); }
-    void crash() { run("crash"); }
-    void restart() { run("restart"); }
-    std::string url(const std::string& role) const { return "host=" + dir_ + " dbname=postgres user=" + role; }
-
-private:
-    void run(const std::string& command) {
-        std::string line = source_dir() + "/tests/support/test-cluster " + command + " " + dir_ + " >/dev/null";
-        ASSERT_EQ(std::system(line.c_str()), 0) << line;
-    }
-    std::string dir_;
-};
-
 TEST(Ops, ReadinessFollowsTheDatabaseAndWritesRecoverWithoutARestart) {
     PrivateCluster cluster;
     TestDatabase unused;  // the harness wants one; this server runs on the private cluster
     Kamerd server(unused, {{"database.url", cluster.url("kamer_app")}, {"database.migrate_url", cluster.url("kamer")}});
-    {
-        auto c = server::store::connect(cluster.url("kamer"));
-        pqxx::work tx(*c);
-        for (const auto& p : demo_partners())
-            tx.exec_params("INSERT INTO organisations (oin, name, sector) VALUES ($1, $2, $3)", p.oin, p.name,
-                           std::string(to_string(p.sector)));
-        tx.commit();
-    }
+    cluster.register_demo_partners();
     EXPECT_TRUE(eventually([&] { return http_get(server.ops_port(), "/readyz").status == 200; }));
     // The registry reaches the running server through NOTIFY: wait until it knows the partner.
     std::optional<Member> connected;

@@ -40,10 +40,16 @@ std::string openssl_error() {
 // Partner certificates must be end-entity certificates for client authentication that carry
 // an OIN; OpenSSL's purpose check alone lets a certificate without any EKU through.
 int verify_callback(int ok, X509_STORE_CTX* store) {
-    if (!ok) return 0;
     if (X509_STORE_CTX_get_error_depth(store) != 0) return ok;
     X509* leaf = X509_STORE_CTX_get_current_cert(store);
     auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    if (!ok) {
+        // OpenSSL's purpose check refuses a CA certificate before our checks below see it, as
+        // a mere "invalid purpose": name it in the log.
+        if (ssl && X509_STORE_CTX_get_error(store) == X509_V_ERR_INVALID_PURPOSE && X509_check_ca(leaf) != 0)
+            SSL_set_ex_data(ssl, reason_index(), const_cast<char*>("ca_certificate"));
+        return 0;
+    }
     const char* reason = nullptr;
     if (X509_check_ca(leaf) != 0) {
         reason = "ca_certificate";
