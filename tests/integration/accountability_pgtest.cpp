@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <pqxx/pqxx>
@@ -29,12 +30,16 @@ void make_operator(const TestDatabase& db, const std::string& slug) {
     tx.commit();
 }
 
+const std::string suspended_oin = "00000004000000099000";
+
 struct Environment {
     TestDatabase database;
     std::unique_ptr<Kamerd> server;
     Environment() {
         database.register_demo_partners();
         make_operator(database, "zvh");
+        database.register_organisation(suspended_oin, "Stichting Opgeheven", Sector::lokaal_team,
+                                       OrganisationStatus::suspended);
         server = std::make_unique<Kamerd>(database);
     }
 };
@@ -307,6 +312,27 @@ bool lists(const RetentionResult& r, const std::string& room) {
     for (const auto& e : r.rooms)
         if (e.room == room) return true;
     return false;
+}
+
+TEST_F(Accountability, RegistryListsActivePartnersByNameAndOperatorsAlsoSeeSuspendedOnes) {
+    Member gemeente("gemeente", port), zvh("zvh", port);
+    auto seen = gemeente.call(RegistryList{});
+    ASSERT_EQ(seen.organisations.size(), demo_partners().size());
+    for (std::size_t i = 1; i < seen.organisations.size(); ++i)
+        EXPECT_LT(std::string(seen.organisations[i - 1].name), std::string(seen.organisations[i].name));
+    for (const auto& o : seen.organisations) {
+        EXPECT_EQ(o.status, OrganisationStatus::active);
+        auto p = std::find_if(demo_partners().begin(), demo_partners().end(), [&](const auto& d) { return d.oin == o.oin; });
+        ASSERT_NE(p, demo_partners().end()) << o.oin;
+        EXPECT_EQ(std::string(o.name), p->name);
+        EXPECT_EQ(o.sector, p->sector);
+    }
+    auto all = zvh.call(RegistryList{});
+    ASSERT_EQ(all.organisations.size(), demo_partners().size() + 1);
+    bool found = false;
+    for (const auto& o : all.organisations)
+        if (o.oin == suspended_oin) found = o.status == OrganisationStatus::suspended;
+    EXPECT_TRUE(found);
 }
 
 TEST_F(Accountability, RetentionRemovesTheContentOfAClosedRoomPastItsTerm) {

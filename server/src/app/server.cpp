@@ -14,6 +14,7 @@
 #include "delivery/cursor.hpp"
 #include "delivery/hub.hpp"
 #include "identity/partner_registry.hpp"
+#include "identity/registry_handler.hpp"
 #include "net/connection_tracker.hpp"
 #include "net/listener.hpp"
 #include "net/router.hpp"
@@ -132,6 +133,7 @@ int run_server(const Config& config) {
     rooms::register_queries(router, room_services);
     rooms::register_lists(router, room_services);
     rooms::register_accountability(router, room_services);
+    identity::register_registry_list(router, registry);
 
     net::SessionServices services{config.limits, registry, router, tracker,
                                   "kamer/" KAMER_VERSION " (" + config.server.node_name + ")",

@@ -1,5 +1,8 @@
 #include "identity/partner_registry.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 namespace kamer::server::identity {
 
 PartnerRegistry::PartnerRegistry() : snapshot_(std::make_shared<const Snapshot>()) {}
@@ -19,6 +22,15 @@ std::optional<Organisation> PartnerRegistry::find(int id) const {
 }
 
 std::size_t PartnerRegistry::size() const { return snapshot_.load()->by_oin.size(); }
+
+std::vector<Organisation> PartnerRegistry::all() const {
+    auto snap = snapshot_.load();
+    std::vector<Organisation> out;
+    out.reserve(snap->by_oin.size());
+    for (const auto& [oin, o] : snap->by_oin) out.push_back(o);
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return std::tie(a.name, a.oin) < std::tie(b.name, b.oin); });
+    return out;
+}
 
 void PartnerRegistry::replace(std::vector<Organisation> organisations) {
     auto next = std::make_shared<Snapshot>();

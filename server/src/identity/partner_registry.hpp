@@ -29,6 +29,7 @@ public:
     std::optional<Organisation> find(std::string_view oin) const;
     std::optional<Organisation> find(int id) const;
     std::size_t size() const;
+    std::vector<Organisation> all() const;  // by name
 
     void replace(std::vector<Organisation> organisations);
 

@@ -197,4 +197,26 @@ struct RetentionRun {
 };
 BOOST_DESCRIBE_STRUCT(RetentionRun, (), (dry_run))
 
+struct Partner {
+    Oin oin;
+    Name name;
+    Sector sector;
+    OrganisationStatus status = OrganisationStatus::active;
+};
+BOOST_DESCRIBE_STRUCT(Partner, (), (oin, name, sector, status))
+
+struct PartnerList {
+    static constexpr std::string_view type = "registry";
+    List<Partner, 10000> organisations;
+};
+BOOST_DESCRIBE_STRUCT(PartnerList, (), (organisations))
+
+// The partner registry, by name: the organisations a chair can invite (their OINs are public
+// in the OIN register). Operator organisations also see suspended ones.
+struct RegistryList {
+    static constexpr std::string_view type = "registry.list";
+    using reply = PartnerList;
+};
+BOOST_DESCRIBE_STRUCT(RegistryList, (), ())
+
 }  // namespace kamer::protocol
