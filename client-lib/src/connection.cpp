@@ -10,6 +10,7 @@
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -126,6 +127,9 @@ struct Connection::Impl {
         tcp_layer.expires_never();
         websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
         timeouts.handshake_timeout = options.timeout;
+        // Pings when the line is quiet; a peer that answers nothing for this long is gone.
+        timeouts.idle_timeout = options.idle_timeout;
+        timeouts.keep_alive_pings = true;
         ws.set_option(timeouts);
         ws.read_message_max(options.max_message_bytes);
         ws.set_option(websocket::stream_base::decorator([client = options.client_name](websocket::request_type& req) {
@@ -224,7 +228,18 @@ struct Connection::Impl {
         auto slot = std::make_shared<Reply>(strand, 1);
         pending[message_id] = slot;
         enqueue(protocol::encode_envelope(type, body, message_id, std::nullopt, actor));
+        // A server that stops answering must not hold the caller forever: after the timeout
+        // the request is abandoned (its outcome unknown; resend it with the same id).
+        asio::steady_timer timer(strand, options.timeout);
+        timer.async_wait([weak = std::weak_ptr<Reply>(slot)](boost::system::error_code ec) {
+            if (auto s = weak.lock(); s && !ec) s->try_send(asio::error::timed_out, protocol::Envelope{});
+        });
         auto [ec, env] = co_await slot->async_receive(tuple_awaitable);
+        timer.cancel();
+        if (ec == asio::error::timed_out) {
+            pending.erase(message_id);
+            throw RequestError(ErrorCode::timeout, "no reply within " + std::to_string(options.timeout.count()) + " ms");
+        }
         if (ec) throw disconnected();
         if (env.type == protocol::ErrorReply::type) throw error_from_reply(env);
         co_return std::move(env);

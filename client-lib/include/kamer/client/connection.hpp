@@ -29,7 +29,8 @@ struct ConnectOptions {
     std::string crl_file;                   // optional: CRLs to check the server certificate against
     std::string client_name = "kamer-client-lib/0.1";
     std::optional<protocol::Actor> actor;   // default professional for this session
-    std::chrono::milliseconds timeout{10000};
+    std::chrono::milliseconds timeout{10000};        // to connect, and for each reply
+    std::chrono::milliseconds idle_timeout{60000};   // pinged when quiet; closed when silent this long
     std::size_t max_message_bytes = 16 * 1024 * 1024;
     std::shared_ptr<SessionReuse> session_reuse;  // optional: resume TLS sessions across connections
 };
@@ -44,7 +45,8 @@ public:
     const protocol::Welcome& welcome() const;
 
     // Sends a request and waits for its reply. `id` is the client message id; pass the same
-    // id again to retry safely. Throws RequestError.
+    // id again to retry safely. Throws RequestError (`timeout` when no reply came in time,
+    // `disconnected` when the connection ended first: in both cases resend with the same id).
     template <class Request>
     boost::asio::awaitable<typename Request::reply> call(const Request& request, std::optional<std::string> id = {},
                                                          std::optional<protocol::Actor> actor = {}) {

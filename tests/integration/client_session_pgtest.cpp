@@ -1,0 +1,282 @@
+// The client library's Session against a real kamerd: connections cut in the middle of a
+// stream, kamerd killed and restarted, replies lost on the way back, a full queue, a restarted
+// partner system resuming from its saved position, and a refusal that no retry can cure.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+#include <set>
+#include <thread>
+
+#include "fault_clients.hpp"
+#include "harness.hpp"
+#include "kamer/client/blocking_session.hpp"
+#include "member.hpp"
+#include "tcp_proxy.hpp"
+
+namespace kamer::test {
+namespace {
+
+using namespace std::chrono_literals;
+using client::BlockingSession;
+using client::SessionOptions;
+using protocol::ErrorCode;
+
+SessionOptions session_options(const std::string& slug, std::uint16_t port) {
+    SessionOptions o;
+    o.connect = client_options(slug, port);
+    o.connect.timeout = 2s;
+    o.backoff_initial = 20ms;
+    o.backoff_max = 300ms;
+    return o;
+}
+
+protocol::ContributionPost post(const std::string& room, const std::string& text) {
+    protocol::ContributionPost p;
+    p.room = room;
+    p.text = text;
+    p.category = protocol::Category::general;
+    return p;
+}
+
+// A lokale kamer chaired by gemeente with politie as member.
+std::string open_room(std::uint16_t port, const std::string& ref) {
+    Member chair("gemeente", port), politie("politie", port);
+    protocol::RoomOpen open;
+    open.case_ref = ref;
+    auto room = *chair.call(open).room;
+    protocol::MemberInvite invite;
+    invite.room = room;
+    invite.organisation = politie.oin();
+    chair.call(invite);
+    protocol::MemberAccept accept;
+    accept.room = room;
+    politie.call(accept);
+    return room;
+}
+
+// Everything politie may see in the room, read afresh from the beginning.
+std::vector<ReceivedEvent> whole_room(std::uint16_t port, const std::string& room) {
+    Member politie("politie", port);
+    return politie.subscribe(room);
+}
+
+std::vector<std::string> texts_of(const std::vector<client::SessionEvent>& events) {
+    std::vector<std::string> out;
+    for (const auto& e : events)
+        if (e.entry.kind == "contribution.posted") out.push_back(std::string(e.entry.data.at("text").as_string()));
+    return out;
+}
+
+struct Server {
+    TestDatabase database;
+    std::uint16_t port = free_port();  // fixed, so that a restarted kamerd is found again
+    std::unique_ptr<Kamerd> kamerd;
+    Server() {
+        database.register_demo_partners();
+        kamerd = std::make_unique<Kamerd>(database, std::map<std::string, std::string>{
+                                                        {"server.listen", "127.0.0.1:" + std::to_string(port)}});
+    }
+};
+
+TEST(ClientSession, TheApplicationSeesEveryChangeOnceInOrderAcrossCutConnectionsAndRestarts) {
+    Server server;
+    auto room = open_room(server.port, "SESSION-STREAM");
+    TcpProxy proxy(server.port);
+
+    BlockingSession reader(session_options("politie", proxy.port()));
+    ASSERT_TRUE(reader.wait_connected(10s));
+    reader.follow(room);
+
+    // The chair's system posts through a Session of its own, which resends across the restart.
+    constexpr int total = 300;
+    std::atomic<int> acknowledged{0};
+    std::thread writer([&] {
+        BlockingSession chair(session_options("gemeente", server.port));
+        for (int i = 0; i < total; ++i) {
+            chair.call(post(room, "stream item " + std::to_string(i)), "stream-" + std::to_string(i));
+            ++acknowledged;
+        }
+    });
+
+    std::vector<client::SessionEvent> seen;
+    auto take_for = [&](std::chrono::milliseconds d) {
+        auto until = std::chrono::steady_clock::now() + d;
+        while (std::chrono::steady_clock::now() < until)
+            if (auto e = reader.next(50ms)) seen.push_back(std::move(*e));
+    };
+    auto wait_for_progress = [&] {
+        int before = acknowledged;
+        auto until = std::chrono::steady_clock::now() + 20s;
+        while (acknowledged < std::min(total, before + 30) && std::chrono::steady_clock::now() < until) take_for(20ms);
+    };
+    for (int round = 0; round < 3; ++round) {
+        wait_for_progress();
+        proxy.cut();  // the network drops the reader's connection in the middle of the stream
+    }
+    wait_for_progress();
+    server.kamerd->kill();  // and kamerd dies under both
+    take_for(300ms);
+    server.kamerd->start();
+    wait_for_progress();
+    proxy.cut();
+    writer.join();
+
+    auto until = std::chrono::steady_clock::now() + 30s;
+    while (texts_of(seen).size() < total && std::chrono::steady_clock::now() < until) take_for(100ms);
+
+    std::vector<std::string> expected;
+    for (int i = 0; i < total; ++i) expected.push_back("stream item " + std::to_string(i));
+    EXPECT_EQ(texts_of(seen), expected) << "every contribution once, in order";
+    // And nothing else was lost or doubled: the application's view equals a fresh read.
+    auto fresh = whole_room(server.port, room);
+    ASSERT_EQ(seen.size(), fresh.size());
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        EXPECT_EQ(seen[i].cursor, fresh[i].cursor) << i;
+        EXPECT_EQ(seen[i].entry.kind, fresh[i].entry.kind) << i;
+    }
+    EXPECT_GE(reader.session().connections_made(), 6u) << "three cuts, a restart and a final cut";
+}
+
+TEST(ClientSession, ASendDuringADisconnectIsDeliveredOnceWhenTheServerIsBack) {
+    Server server;
+    auto room = open_room(server.port, "SESSION-SEND");
+    BlockingSession chair(session_options("gemeente", server.port));
+    ASSERT_TRUE(chair.wait_connected(10s));
+
+    server.kamerd->kill();
+    auto sent = std::async(std::launch::async, [&] { return chair.call(post(room, "sent while down")); });
+    EXPECT_EQ(sent.wait_for(1s), std::future_status::timeout) << "answered while kamerd was down";
+    server.kamerd->start();
+    ASSERT_EQ(sent.wait_for(20s), std::future_status::ready);
+    auto item = *sent.get().item;
+
+    int copies = 0;
+    for (const auto& e : whole_room(server.port, room))
+        if (e.entry.kind == "contribution.posted" && e.entry.data.at("text").as_string() == "sent while down") {
+            ++copies;
+            EXPECT_EQ(e.entry.item.value_or(""), item);
+        }
+    EXPECT_EQ(copies, 1);
+}
+
+TEST(ClientSession, AReplyLostOnTheWayBackIsResentWithItsIdAndAppliedOnce) {
+    Server server;
+    auto room = open_room(server.port, "SESSION-LOST-REPLY");
+    TcpProxy proxy(server.port);
+    BlockingSession chair(session_options("gemeente", proxy.port()));
+    ASSERT_TRUE(chair.wait_connected(10s));
+
+    proxy.swallow_replies(true);
+    auto sent = std::async(std::launch::async, [&] { return chair.call(post(room, "reply lost")); });
+    // Wait until the server has stored it, then drop the connection that never brought the ok.
+    Member politie("politie", server.port);
+    bool stored = false;
+    for (const auto& e : politie.subscribe(room)) stored = stored || e.entry.kind == "contribution.posted";
+    if (!stored) politie.wait_for("contribution.posted", 10s);
+    EXPECT_EQ(sent.wait_for(200ms), std::future_status::timeout);
+    proxy.cut();
+    proxy.swallow_replies(false);
+    ASSERT_EQ(sent.wait_for(20s), std::future_status::ready);
+    auto item = *sent.get().item;
+
+    int copies = 0;
+    for (const auto& e : whole_room(server.port, room))
+        if (e.entry.kind == "contribution.posted") {
+            ++copies;
+            EXPECT_EQ(e.entry.item.value_or(""), item) << "the resend got the stored reply";
+        }
+    EXPECT_EQ(copies, 1);
+}
+
+TEST(ClientSession, AFullQueueReportsQueueFullAndTheQueuedRequestsGoOutLater) {
+    Server server;
+    auto room = open_room(server.port, "SESSION-QUEUE");
+    auto options = session_options("gemeente", server.port);
+    options.max_queued = 3;
+    BlockingSession chair(options);
+    ASSERT_TRUE(chair.wait_connected(10s));
+    server.kamerd->kill();
+
+    std::vector<std::future<protocol::Ok>> queued;
+    for (int i = 0; i < 3; ++i)
+        queued.push_back(std::async(std::launch::async, [&, i] { return chair.call(post(room, "queued " + std::to_string(i))); }));
+    std::this_thread::sleep_for(300ms);  // all three are waiting in the queue now
+    try {
+        chair.call(post(room, "one too many"));
+        ADD_FAILURE() << "a fourth request was queued";
+    } catch (const client::RequestError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::queue_full) << e.what();
+    }
+    server.kamerd->start();
+    for (auto& f : queued) {
+        ASSERT_EQ(f.wait_for(20s), std::future_status::ready);
+        EXPECT_TRUE(f.get().item);
+    }
+    std::multiset<std::string> texts;
+    for (const auto& e : whole_room(server.port, room))
+        if (e.entry.kind == "contribution.posted") texts.insert(std::string(e.entry.data.at("text").as_string()));
+    EXPECT_EQ(texts, (std::multiset<std::string>{"queued 0", "queued 1", "queued 2"}));
+}
+
+TEST(ClientSession, ARestartedPartnerSystemResumesFromItsSavedPosition) {
+    Server server;
+    auto room = open_room(server.port, "SESSION-POSITION");
+    {
+        BlockingSession chair(session_options("gemeente", server.port));
+        for (int i = 0; i < 10; ++i) chair.call(post(room, "position " + std::to_string(i)));
+    }
+    auto path = std::filesystem::temp_directory_path() / ("kamer-positions-" + std::to_string(::getpid()));
+    std::vector<client::SessionEvent> first, second;
+    {
+        auto options = session_options("politie", server.port);
+        options.positions = std::make_shared<client::FilePositionStore>(path.string());
+        BlockingSession reader(options);
+        reader.follow(room);
+        while (texts_of(first).size() < 4)
+            if (auto e = reader.next(5s)) first.push_back(std::move(*e));
+            else break;
+    }  // closed: the position of the last event taken is saved
+    {
+        auto options = session_options("politie", server.port);
+        options.positions = std::make_shared<client::FilePositionStore>(path.string());
+        BlockingSession reader(options);
+        reader.follow(room);
+        while (auto e = reader.next(1s)) second.push_back(std::move(*e));
+    }
+    std::filesystem::remove(path);
+    auto a = texts_of(first), b = texts_of(second);
+    ASSERT_EQ(a.size(), 4u);
+    ASSERT_EQ(b.size(), 6u) << "the rest, and nothing taken before";
+    EXPECT_EQ(b.front(), "position 4");
+    EXPECT_EQ(first.size() + second.size(), whole_room(server.port, room).size());
+}
+
+TEST(ClientSession, AnUnregisteredOrganisationEndsTheSessionInsteadOfRetryingForever) {
+    TestDatabase database;  // nobody registered
+    Kamerd kamerd(database);
+    BlockingSession stranger(session_options("politie", kamerd.port()));
+    EXPECT_FALSE(stranger.wait_connected(5s));
+    EXPECT_NE(stranger.session().failure().find("4001"), std::string::npos) << stranger.session().failure();
+    try {
+        stranger.next(1s);
+        ADD_FAILURE() << "an ended session gave an event";
+    } catch (const client::RequestError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::disconnected);
+    }
+}
+
+TEST(ClientSession, FollowingARoomOfWhichWeAreNotAMemberIsRefused) {
+    Server server;
+    auto room = open_room(server.port, "SESSION-NOT-MEMBER");
+    BlockingSession ggz(session_options("ggz", server.port));
+    try {
+        ggz.follow(room);
+        ADD_FAILURE() << "followed a room without being a member";
+    } catch (const client::RequestError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::not_found);
+    }
+}
+
+}  // namespace
+}  // namespace kamer::test
