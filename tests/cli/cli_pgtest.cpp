@@ -1,0 +1,232 @@
+// The kamer command-line client end to end: a chair runs a small case from the terminal
+// against a real kamerd, the partners answer with their own profiles, and --json output parses.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness.hpp"
+
+namespace kamer::test {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+struct Outcome {
+    int status = -1;
+    std::string out, err;
+};
+
+class Cli : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        database = new TestDatabase();
+        database->register_demo_partners();
+        server = new Kamerd(*database);
+        dir = new fs::path(fs::temp_directory_path() / ("kamer-cli-" + std::to_string(::getpid())));
+        fs::create_directories(*dir);
+        for (auto slug : {"gemeente", "politie", "ggz", "gi"}) {
+            auto base = pki_dir() + "/orgs/" + std::string(slug);
+            auto r = kamer("profile add " + std::string(slug) + " --server 127.0.0.1:" + std::to_string(server->port()) +
+                           " --certificate " + base + ".pem --key " + base + ".key --ca " + pki_dir() +
+                           "/ca-bundle.pem --actor " + slug + "-cli");
+            ASSERT_EQ(r.status, 0) << r.err;
+        }
+    }
+    static void TearDownTestSuite() {
+        fs::remove_all(*dir);
+        delete dir;
+        delete server;
+        delete database;
+    }
+
+    // Runs the kamer binary with the test's profile file; standard output and error apart.
+    static Outcome kamer(const std::string& args, const std::string& input = {}) {
+        auto err = *dir / "stderr";
+        std::string command = "KAMER_PROFILES=" + (*dir / "profiles.ini").string() + " " + KAMER_CLI_PATH + " " + args +
+                              " 2>" + err.string();
+        if (!input.empty()) command = "printf '%s' '" + input + "' | " + command;
+        Outcome r;
+        FILE* p = popen(command.c_str(), "r");
+        char buf[4096];
+        while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+        int status = pclose(p);
+        r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        std::ifstream in(err);
+        std::stringstream s;
+        s << in.rdbuf();
+        r.err = s.str();
+        return r;
+    }
+    static Outcome as(const std::string& slug, const std::string& args) { return kamer("--profile " + slug + " " + args); }
+    static json::object json_of(const Outcome& r) {
+        EXPECT_EQ(r.status, 0) << r.err;
+        return json::parse(r.out).as_object();
+    }
+
+    static TestDatabase* database;
+    static Kamerd* server;
+    static fs::path* dir;
+};
+
+TestDatabase* Cli::database = nullptr;
+Kamerd* Cli::server = nullptr;
+fs::path* Cli::dir = nullptr;
+
+std::string s(const json::value& v) { return std::string(v.as_string()); }
+
+TEST_F(Cli, AChairRunsASmallCaseFromTheTerminal) {
+    auto opened = json_of(as("gemeente", "--json room open --case CLI-1 --title \"Familie A\" --person p1:child:Kind"));
+    auto room = s(opened.at("room"));
+
+    EXPECT_EQ(as("gemeente", "member invite " + room + " --organisation politie").status, 0);
+    auto invited = as("gemeente", "member invite " + room + " --organisation \"GGZ Haag\"");  // part of its name
+    EXPECT_EQ(invited.status, 0) << invited.err;
+    for (auto slug : {"politie", "ggz"}) EXPECT_EQ(as(slug, "member accept " + room).status, 0);
+
+    auto meeting = json_of(as("gemeente", "--json meeting schedule " + room +
+                                              " --at \"2026-12-01 14:30\" --title Overleg --agenda Situatie --agenda Afspraken"));
+    auto meeting_id = s(meeting.at("meeting"));
+    ASSERT_EQ(meeting.at("agenda").as_array().size(), 2u);
+    EXPECT_EQ(as("gemeente", "meeting start " + room + " --meeting " + meeting_id).status, 0);
+
+    EXPECT_EQ(as("politie", "post " + room + " --text \"Twee meldingen dit jaar\" --category justice --signal \"Politie-informatie beschikbaar\"").status, 0);
+    EXPECT_EQ(as("ggz", "post " + room + " --text \"Moeder in behandeling\" --category health").status, 0);
+    EXPECT_EQ(as("gemeente", "post " + room + " --text \"Schuldhulp loopt\"").status, 0);
+    auto decision = json_of(as("gemeente", "--json decision record " + room +
+                                               " --text \"GGZ plant intake\" --owner ggz --due 2026-12-15"));
+    EXPECT_TRUE(decision.contains("item"));
+    auto agreement = json_of(as("gemeente", "--json plan add " + room +
+                                                " --text \"Vader komt niet naar het huis\" --owner politie --checkpoint 2026-11-20 --checkpoint 2027-01-15"));
+    auto reported = as("politie", "plan report " + room + " --agreement " + s(agreement.at("item")) +
+                                      " --checkpoint 2026-11-20 --held no --note \"Melding op 19 november\"");
+    EXPECT_EQ(reported.status, 0) << reported.err;
+    EXPECT_EQ(as("gemeente", "meeting close " + room + " --meeting " + meeting_id + " --summary Afgesproken").status, 0);
+
+    // The plan at a glance, for people and for scripts.
+    auto plan = as("gemeente", "plan show " + room);
+    EXPECT_EQ(plan.status, 0) << plan.err;
+    EXPECT_NE(plan.out.find("0 on track"), std::string::npos) << plan.out;
+    EXPECT_NE(plan.out.find("1 broken"), std::string::npos) << plan.out;
+    EXPECT_NE(plan.out.find("Politie Eenheid Den Haag"), std::string::npos) << plan.out;
+    auto plan_json = json_of(as("gemeente", "--json plan show " + room));
+    EXPECT_EQ(plan_json.at("broken").as_int64(), 1);
+
+    auto shown = as("gemeente", "room show " + room);
+    EXPECT_NE(shown.out.find("Familie A"), std::string::npos) << shown.out;
+    EXPECT_NE(shown.out.find("GGZ Haaglanden"), std::string::npos) << shown.out;
+    EXPECT_NE(shown.out.find("closed"), std::string::npos) << "the meeting's status" << shown.out;
+
+    // What each organisation's history shows is what the agreement lets it see.
+    auto police = as("politie", "history " + room);
+    EXPECT_NE(police.out.find("Twee meldingen"), std::string::npos) << police.out;
+    EXPECT_EQ(police.out.find("Moeder in behandeling"), std::string::npos) << "health is not for the police";
+    auto care = json_of(as("ggz", "--json history " + room));
+    std::string kinds;
+    for (const auto& e : care.at("events").as_array()) kinds += s(e.at("entry").at("kind")) + " ";
+    EXPECT_NE(kinds.find("signal"), std::string::npos) << "GGZ sees the police's signal, not the item: " << kinds;
+    EXPECT_EQ(json::serialize(care).find("Twee meldingen"), std::string::npos);
+
+    auto rooms = json_of(as("gemeente", "--json rooms"));
+    bool listed = false;
+    for (const auto& r : rooms.at("rooms").as_array()) listed = listed || s(r.at("room")) == room;
+    EXPECT_TRUE(listed);
+    auto decisions = as("ggz", "decisions --owned");
+    EXPECT_NE(decisions.out.find("GGZ plant intake"), std::string::npos) << decisions.out;
+
+    auto analysis = as("gemeente", "analysis edit " + room + " --text \"Spanningen na de scheiding.\"");
+    EXPECT_EQ(analysis.status, 0) << analysis.err;
+    EXPECT_EQ(as("politie", "analysis edit " + room + " --text \"Plus: twee meldingen.\"").status, 0);
+    auto latest = as("ggz", "analysis show " + room);
+    EXPECT_NE(latest.out.find("Version 2"), std::string::npos) << latest.out;
+
+    auto followed = as("politie", "--json follow " + room + " --for 1");
+    EXPECT_EQ(followed.status, 0) << followed.err;
+    std::istringstream lines(followed.out);
+    std::string line;
+    int events = 0;
+    while (std::getline(lines, line)) {
+        auto e = json::parse(line).as_object();
+        EXPECT_EQ(s(e.at("room")), room);
+        ++events;
+    }
+    EXPECT_GT(events, 10);
+}
+
+TEST_F(Cli, EverySubcommandHasHelp) {
+    auto overview = kamer("--help");
+    EXPECT_EQ(overview.status, 0);
+    std::istringstream in(overview.out);
+    std::string line;
+    int commands = 0;
+    while (std::getline(in, line)) {
+        // Command lines are "  words   summary": two leading spaces, then a lower-case word.
+        if (line.size() < 3 || line.rfind("  ", 0) != 0 || line[2] == '-' || line[2] == ' ') continue;
+        auto end = line.find("  ", 2);
+        auto name = line.substr(2, end - 2);
+        auto help = kamer(name + " --help");
+        EXPECT_EQ(help.status, 0) << name << ": " << help.err;
+        EXPECT_NE(help.out.find("usage: kamer " + name), std::string::npos) << help.out;
+        ++commands;
+    }
+    EXPECT_GE(commands, 40);
+}
+
+TEST_F(Cli, MistakesGetClearMessagesAndDistinctExitCodes) {
+    auto missing = as("gemeente", "post");
+    EXPECT_EQ(missing.status, 2);
+    EXPECT_NE(missing.err.find("needs ROOM"), std::string::npos) << missing.err;
+    auto wrong_flag = as("gemeente", "rooms --colour blue");
+    EXPECT_EQ(wrong_flag.status, 2);
+    EXPECT_NE(wrong_flag.err.find("no option --colour"), std::string::npos) << wrong_flag.err;
+    EXPECT_EQ(kamer("frobnicate").status, 2);
+
+    auto unknown_room = as("gemeente", "room show 00000000-0000-4000-8000-000000000000");
+    EXPECT_EQ(unknown_room.status, 4);
+    EXPECT_NE(unknown_room.err.find("not_found"), std::string::npos) << unknown_room.err;
+    auto bad_value = as("gemeente", "room open --case X --kind tafel");
+    EXPECT_EQ(bad_value.status, 4);
+    EXPECT_NE(bad_value.err.find("body.kind"), std::string::npos) << bad_value.err;
+    auto bad_time = as("gemeente", "meeting schedule 00000000-0000-4000-8000-000000000000 --at tomorrow");
+    EXPECT_EQ(bad_time.status, 2) << bad_time.err;
+
+    // A server certificate from a CA we do not trust: refused in TLS, exit 3, with a hint.
+    auto base = pki_dir() + "/orgs/gemeente";
+    auto untrusted = kamer("--server 127.0.0.1:" + std::to_string(server->port()) + " --certificate " + base +
+                           ".pem --key " + base + ".key --ca " + base + ".pem rooms");
+    EXPECT_EQ(untrusted.status, 3);
+    EXPECT_NE(untrusted.err.find("tls"), std::string::npos) << untrusted.err;
+    auto nobody = kamer("--server 127.0.0.1:1 --certificate " + base + ".pem --key " + base + ".key --ca " + pki_dir() +
+                        "/ca-bundle.pem rooms");
+    EXPECT_EQ(nobody.status, 3);
+    EXPECT_NE(nobody.err.find("is the server running"), std::string::npos) << nobody.err;
+    auto no_profile = kamer("--profile nosuch rooms");
+    EXPECT_EQ(no_profile.status, 2);
+}
+
+TEST_F(Cli, PrivacyOfficersAndOperatorsHaveTheirCommands) {
+    auto registry = json_of(as("gemeente", "--json registry"));
+    EXPECT_EQ(registry.at("organisations").as_array().size(), demo_partners().size());
+    auto agreement = as("gemeente", "agreement");
+    EXPECT_NE(agreement.out.find("lokale-kamer"), std::string::npos) << agreement.out;
+    auto refused = as("gemeente", "subject-report --bsn 123456782");
+    EXPECT_EQ(refused.status, 4);
+    EXPECT_NE(refused.err.find("privacy officer"), std::string::npos) << refused.err;
+    auto report = as("gemeente", "--actor po-1 --actor-function privacy-officer subject-report --bsn 123456782");
+    EXPECT_EQ(report.status, 0) << report.err;
+    auto audit = as("gemeente", "--actor po-1 --actor-function privacy-officer audit verify");
+    EXPECT_EQ(audit.status, 0) << audit.err;
+    EXPECT_NE(audit.out.find("intact"), std::string::npos) << audit.out;
+    auto listed = kamer("profile list");
+    EXPECT_NE(listed.out.find("politie"), std::string::npos);
+    EXPECT_EQ(fs::status(*dir / "profiles.ini").permissions() & fs::perms::group_all, fs::perms::none)
+        << "the profile file is private";
+}
+
+}  // namespace
+}  // namespace kamer::test
