@@ -14,6 +14,7 @@
 
 #include "../fuzz/certificate_identity_target.hpp"
 #include "../fuzz/decode_envelope_target.hpp"
+#include "../fuzz/need_to_know_target.hpp"
 
 namespace kamer::fuzz {
 namespace {
@@ -60,6 +61,16 @@ TEST(FuzzRegressions, CertificateIdentity) {
     auto n =
         replay(fuzz_dir / "regressions" / "certificate_identity", &certificate_identity_target);
     RecordProperty("inputs", static_cast<int>(n));
+}
+
+TEST(FuzzRegressions, NeedToKnow) {
+    auto n = replay(fuzz_dir / "regressions" / "need_to_know", &need_to_know_target);
+    RecordProperty("inputs", static_cast<int>(n));
+}
+
+TEST(FuzzRegressions, NeedToKnowSeeds) {
+    // The seeds include the default agreement as a document: the policy agrees with it.
+    EXPECT_GE(replay(fuzz_dir / "corpus" / "need_to_know", &need_to_know_target), 4u);
 }
 
 // The seeds are committed and never empty: this also shows that the replay reads real files.
