@@ -15,6 +15,7 @@
 #include "../fuzz/certificate_identity_target.hpp"
 #include "../fuzz/decode_envelope_target.hpp"
 #include "../fuzz/need_to_know_target.hpp"
+#include "../fuzz/request_bodies_target.hpp"
 
 namespace kamer::fuzz {
 namespace {
@@ -71,6 +72,13 @@ TEST(FuzzRegressions, NeedToKnow) {
 TEST(FuzzRegressions, NeedToKnowSeeds) {
     // The seeds include the default agreement as a document: the policy agrees with it.
     EXPECT_GE(replay(fuzz_dir / "corpus" / "need_to_know", &need_to_know_target), 4u);
+}
+
+TEST(FuzzRegressions, RequestBodies) {
+    auto n = replay(fuzz_dir / "regressions" / "request_bodies", &request_bodies_target);
+    RecordProperty("inputs", static_cast<int>(n));
+    // Its seeds are the decoder's: every request type's body decoder on valid messages.
+    EXPECT_GT(replay(fuzz_dir / "corpus" / "decode_envelope", &request_bodies_target), 10u);
 }
 
 // The seeds are committed and never empty: this also shows that the replay reads real files.
