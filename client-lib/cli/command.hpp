@@ -1,9 +1,9 @@
 #pragma once
-// A command of the kamer CLI is data: its words, the protocol request it sends, and how each
-// option maps onto the request body. Most commands need nothing more; the few that do more
-// (paging, following, profiles) have a runner of their own.
+// A command of the kamer CLI: its words, its options (Boost.Program_options) and what it
+// does. Each group of commands lives in a file of its own (commands_*.cpp) and adds itself
+// to the list main() dispatches on.
+#include <boost/program_options.hpp>
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -11,60 +11,37 @@
 
 namespace kamer::cli {
 
-enum class Kind {
-    text,        // a string; "@file" reads it from a file ("@-": standard input)
-    integer,
-    yes_no,      // yes/no, true/false
-    flag,        // present or not: true
-    list,        // repeatable: an array of strings
-    organisation,  // an OIN, or a unique part of a name or a sector: an OIN
-    audience,    // "all", or comma-separated organisations: an array of OINs
-    dates,       // repeatable YYYY-MM-DD: an array
-    local_time,  // "2026-12-01 14:30" in local time: a UTC timestamp
-    person,      // ref:role:pseudonym, e.g. p1:child:Kind A.
-    persons,     // repeatable person
-    identified,  // repeatable ref=p1,bsn=...,name=...,birth_date=YYYY-MM-DD
-};
-
-struct Param {
-    std::string name;   // --name, or a positional argument (shown in capitals)
-    std::string field;  // where it goes in the body ("a.b" nests); empty: the runner reads it
-    Kind kind = Kind::text;
-    bool required = false;
-    bool positional = false;
-    std::string help;
-    std::string fallback;  // used when the option is not given (empty: left out)
-};
-
-struct Invocation {
-    std::map<std::string, std::vector<std::string>> values;  // by Param::name
-    bool has(const std::string& name) const { return values.count(name) != 0; }
-    std::string get(const std::string& name, const std::string& fallback = {}) const {
-        auto it = values.find(name);
-        return it == values.end() || it->second.empty() ? fallback : it->second.back();
-    }
-};
-
-struct Command;
-using Runner = std::function<void(Context&, const Command&, const Invocation&)>;
+namespace po = boost::program_options;
 
 struct Command {
-    std::vector<std::string> words;  // e.g. {"meeting", "schedule"}
-    std::string group;               // for the overview in `kamer --help`
-    std::string summary;
-    std::string request;             // the protocol request it sends (if any)
-    std::vector<Param> params;
-    Runner run;                      // empty: send `request` with the body the params make, render the reply
-    std::string details;             // more help text
+    std::vector<std::string> words;       // e.g. {"meeting", "schedule"}
+    std::string group;                    // heading in `kamer --help`, by audience
+    std::string summary;                  // one line
+    std::vector<std::string> positional;  // option names filled from bare arguments, in order
+    std::function<void(po::options_description&)> options;
+    std::function<void(Context&, const po::variables_map&)> run;
+    std::string details = {};             // more help text
 };
 
-const std::vector<Command>& commands();  // commands.cpp
+// Headings of `kamer --help`, in the order they are shown.
+inline constexpr const char* group_setup = "Setting up";
+inline constexpr const char* group_rooms = "Chairs and members: rooms and membership";
+inline constexpr const char* group_meetings = "Chairs: meetings";
+inline constexpr const char* group_items = "Members: case information";
+inline constexpr const char* group_plan = "Members: decisions, analysis and safety plan";
+inline constexpr const char* group_reading = "Members: reading";
+inline constexpr const char* group_accountability = "Privacy officers and operators";
 
-// The request body the invocation's options make (body.cpp). Throws UsageError.
-boost::json::object make_body(Context& context, const Command& command, const Invocation& invocation);
+void add_setup_commands(std::vector<Command>&);
+void add_room_commands(std::vector<Command>&);
+void add_member_commands(std::vector<Command>&);
+void add_meeting_commands(std::vector<Command>&);
+void add_item_commands(std::vector<Command>&);
+void add_plan_commands(std::vector<Command>&);
+void add_reading_commands(std::vector<Command>&);
+void add_accountability_commands(std::vector<Command>&);
 
-// Prints a reply for people (render.cpp), by the request it answers.
-void render(Context& context, const std::string& request, const boost::json::object& reply);
-void render_event(Context& context, const std::string& room, const boost::json::object& event);
+// Every command, in help order.
+const std::vector<Command>& all_commands();
 
 }  // namespace kamer::cli

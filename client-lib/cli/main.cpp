@@ -1,26 +1,43 @@
 // kamer: the command-line client for chairs, members, privacy officers and operators.
 //
-//   kamer [--profile NAME] [--json] COMMAND [SUBCOMMAND] [ARGUMENTS] [OPTIONS]
+//   kamer [--profile NAME] [--json] COMMAND [ARGUMENTS] [OPTIONS]
 //
-// Exit codes: 0 done, 1 other failure, 2 usage, 3 no connection (TLS or refused), 4 the
-// server refused the request.
-#include <cctype>
+// Exit codes: 0 done, 1 other failure, 2 usage, 3 no connection (refused, TLS, lost),
+// 4 the server refused the request.
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
 #include "command.hpp"
-#include "output.hpp"
+#include "kamer/client/errors.hpp"
 
 namespace {
 
 using namespace kamer::cli;
 using kamer::client::ConnectError;
 using kamer::client::RequestError;
+using kamer::protocol::ErrorCode;
 
-// Options that every command takes, and the profile key each sets.
-const std::vector<std::pair<std::string, std::string>> connection_flags{
-    {"server", "server"}, {"server-name", "server_name"}, {"certificate", "certificate"}, {"key", "key"},
-    {"ca", "ca"},         {"crl", "crl"},                 {"actor", "actor"},             {"actor-function", "actor_function"}};
+constexpr int exit_other = 1, exit_usage = 2, exit_connection = 3, exit_refused = 4;
+
+// Options of every command.
+po::options_description global_options() {
+    po::options_description o("Connection and output (any command; a profile holds the connection settings)");
+    o.add_options()
+        ("help,h", po::bool_switch(), "this help")
+        ("json", po::bool_switch(), "print the reply as JSON, for scripts")
+        ("profile", po::value<std::string>(), "the profile to use (env KAMER_PROFILE; default: default)")
+        ("profiles", po::value<std::string>(), "the profile file (env KAMER_PROFILES)")
+        ("server", po::value<std::string>(), "HOST:PORT of the Kamer server")
+        ("server-name", po::value<std::string>(), "the name in the server's certificate (default localhost)")
+        ("certificate", po::value<std::string>(), "your organisation certificate (PEM)")
+        ("key", po::value<std::string>(), "its private key (PEM)")
+        ("ca", po::value<std::string>(), "the CA bundle that issued the server's certificate")
+        ("crl", po::value<std::string>(), "CRLs to check the server's certificate against")
+        ("actor", po::value<std::string>(), "your id as the professional acting")
+        ("actor-function", po::value<std::string>(), "your function, e.g. privacy-officer");
+    return o;
+}
 
 std::string name_of(const Command& c) {
     std::string s;
@@ -28,69 +45,38 @@ std::string name_of(const Command& c) {
     return s;
 }
 
-std::string usage_of(const Command& c) {
-    std::string s = "kamer " + name_of(c);
-    for (const auto& p : c.params)
-        if (p.positional) s += " " + p.name;
-    for (const auto& p : c.params) {
-        if (p.positional) continue;
-        std::string flag = "--" + p.name + (p.kind == Kind::flag ? "" : " " + std::string(p.kind == Kind::integer ? "N" : "VALUE"));
-        s += " " + (p.required ? flag : "[" + flag + "]");
-    }
+std::string upper(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
     return s;
 }
 
-void print_help(const Command& c) {
-    std::string summary = c.summary;
-    summary[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(summary[0])));
-    std::cout << "usage: " << usage_of(c) << "\n\n" << summary << ".\n";
-    if (!c.details.empty()) std::cout << c.details << "\n";
-    if (!c.params.empty()) {
-        std::cout << "\n";
-        Table t({"ARGUMENT", "MEANING"});
-        for (const auto& p : c.params) {
-            std::string meaning = p.help;
-            if (!p.fallback.empty()) meaning += " (default " + p.fallback + ")";
-            if (p.kind == Kind::list || p.kind == Kind::persons || p.kind == Kind::dates || p.kind == Kind::identified)
-                if (meaning.find("repeatable") == std::string::npos) meaning += "; repeatable";
-            t.add({p.positional ? p.name : "--" + p.name, meaning});
-        }
-        t.print(std::cout);
-    }
-    if (!c.request.empty()) std::cout << "\nSends `" << c.request << "` (protocol/PROTOCOL.md). --json prints the reply as JSON.\n";
-}
-
-void print_overview() {
-    std::cout << "usage: kamer [--profile NAME] [--json] COMMAND [ARGUMENTS] [OPTIONS]\n"
-                 "       kamer COMMAND --help\n\n"
-                 "The command-line client of Kamer, for chairs, members, privacy officers and operators.\n";
+void print_overview(std::ostream& out) {
+    out << "usage: kamer [--profile NAME] [--json] COMMAND [ARGUMENTS] [OPTIONS]\n"
+           "       kamer COMMAND --help\n\n"
+           "The command-line client of Kamer, where partners hold case consultations.\n";
     std::string group;
-    for (const auto& c : commands()) {
-        if (c.group != group) {
-            group = c.group;
-            std::cout << "\n" << group << ":\n";
-        }
-        std::string name = name_of(c);
-        std::cout << "  " << name << std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') << c.summary << "\n";
+    for (const auto& c : all_commands()) {
+        if (c.group != group) out << "\n" << (group = c.group) << ":\n";
+        auto name = name_of(c);
+        out << "  " << name << std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') << c.summary << "\n";
     }
-    std::cout << "\nConnection (any command; a profile holds them so you need not type them):\n"
-                 "  --profile NAME        the profile to use (KAMER_PROFILE; default: default)\n"
-                 "  --profiles FILE       the profile file (KAMER_PROFILES; default: "
-              << default_profiles_file()
-              << ")\n"
-                 "  --server HOST:PORT --server-name NAME --certificate FILE --key FILE --ca FILE --crl FILE\n"
-                 "  --actor ID --actor-function FUNCTION\n"
-                 "  --json                the reply as JSON, for scripts\n";
+    out << "\n" << global_options();
+    out << "\nExit codes: 0 done, 1 other failure, 2 usage, 3 no connection, 4 refused by the server.\n";
 }
 
-const Command* find_command(const std::vector<std::string>& words, std::size_t& used) {
-    for (std::size_t n = std::min<std::size_t>(2, words.size()); n >= 1; --n)
-        for (const auto& c : commands())
-            if (c.words.size() == n && std::equal(c.words.begin(), c.words.end(), words.begin())) {
-                used = n;
-                return &c;
-            }
-    return nullptr;
+void print_help(const Command& c, const po::options_description& own) {
+    std::cout << "usage: kamer " << name_of(c);
+    for (const auto& p : c.positional) std::cout << " " << upper(p);
+    auto summary = c.summary;
+    summary[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(summary[0])));
+    std::cout << " [options]\n\n" << summary << ".\n";
+    if (!c.details.empty()) std::cout << c.details << "\n";
+    if (!c.positional.empty()) {
+        std::cout << "\n";
+        for (const auto& p : c.positional) std::cout << upper(p) << " may also be given as --" << p << ".\n";
+    }
+    if (!own.options().empty()) std::cout << "\n" << own;
+    std::cout << "\n" << global_options();
 }
 
 const char* env(const char* name) {
@@ -98,126 +84,182 @@ const char* env(const char* name) {
     return v && *v ? v : nullptr;
 }
 
-std::string connect_hint(const ConnectError& e) {
-    switch (e.close_code()) {
-        case 4001: return "your organisation is not registered with this server: ask its operator";
-        case 4002: return "your organisation is suspended on this server: ask its operator";
-        case 4003: return "your certificate was revoked";
-        default: break;
+// Global options that take a value: their values are not command words.
+bool takes_value(const std::string& option) {
+    static const std::vector<std::string> with_value{"--profile", "--profiles", "--server", "--server-name", "--certificate",
+                                                     "--key",     "--ca",       "--crl",    "--actor",       "--actor-function"};
+    return std::find(with_value.begin(), with_value.end(), option) != with_value.end();
+}
+
+// The command the arguments name (its words removed from `args`), or nullptr.
+const Command* take_command(std::vector<std::string>& args) {
+    std::vector<std::size_t> words;  // indices of the first two bare arguments
+    for (std::size_t i = 0; i < args.size() && words.size() < 2; ++i) {
+        if (args[i].rfind("-", 0) == 0) {
+            if (takes_value(args[i])) ++i;
+            continue;
+        }
+        words.push_back(i);
     }
-    if (e.stage() == "tcp") return "is the server running, and is --server right?";
-    if (e.stage() == "tls") return "check the certificate, key and CA bundle (and that the server trusts your CA)";
+    for (std::size_t n = words.size(); n >= 1; --n)
+        for (const auto& c : all_commands()) {
+            if (c.words.size() != n) continue;
+            bool match = true;
+            for (std::size_t k = 0; k < n; ++k) match = match && c.words[k] == args[words[k]];
+            if (!match) continue;
+            for (std::size_t k = n; k-- > 0;) args.erase(args.begin() + static_cast<std::ptrdiff_t>(words[k]));
+            return &c;
+        }
+    return nullptr;
+}
+
+// "kamer meeting": the commands that start with that word.
+std::string commands_starting_with(const std::string& word) {
+    std::string list;
+    for (const auto& c : all_commands())
+        if (c.words.size() > 1 && c.words[0] == word) list += "\n  kamer " + name_of(c) + "  " + c.summary;
+    return list;
+}
+
+std::string first_bare(const std::vector<std::string>& args) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i].rfind("-", 0) != 0) return args[i];
+        if (takes_value(args[i])) ++i;
+    }
     return {};
 }
 
 int run(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    bool json = false, help = false;
-    std::string profile_name = env("KAMER_PROFILE") ? env("KAMER_PROFILE") : "default";
-    std::string profiles = env("KAMER_PROFILES") ? env("KAMER_PROFILES") : default_profiles_file();
-    Profile flags;
-    std::vector<std::string> rest;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& a = args[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
-            return args[++i];
-        };
-        if (a == "--json") json = true;
-        else if (a == "--help" || a == "-h") help = true;
-        else if (a == "--profile") profile_name = value();
-        else if (a == "--profiles") profiles = value();
-        else {
-            auto f = std::find_if(connection_flags.begin(), connection_flags.end(), [&](const auto& p) { return "--" + p.first == a; });
-            if (f != connection_flags.end()) {
-                // `profile add` takes these as its own options.
-                if (!rest.empty() && rest[0] == "profile") rest.push_back(a), rest.push_back(value());
-                else flags[f->second] = value();
-            } else {
-                rest.push_back(a);
-            }
+    const Command* command = take_command(args);
+    if (!command) {
+        auto word = first_bare(args);
+        bool help = std::find(args.begin(), args.end(), "--help") != args.end() ||
+                    std::find(args.begin(), args.end(), "-h") != args.end();
+        if (word.empty()) {
+            print_overview(help ? std::cout : std::cerr);
+            return help ? 0 : exit_usage;
         }
-    }
-    std::vector<std::string> words;
-    for (const auto& a : rest) {
-        if (a.rfind("--", 0) == 0) break;
-        words.push_back(a);
-    }
-    if (words.empty()) {
-        print_overview();
-        return help ? 0 : 2;
-    }
-    std::size_t used = 0;
-    const Command* command = find_command(words, used);
-    if (!command) throw UsageError("unknown command '" + words[0] + "' (kamer --help lists them)");
-    if (help) {
-        print_help(*command);
-        return 0;
+        if (auto list = commands_starting_with(word); !list.empty())
+            throw UsageError("kamer " + word + " needs a subcommand:" + list);
+        throw UsageError("unknown command '" + word + "' (kamer --help lists them)");
     }
 
-    Invocation inv;
-    std::vector<const Param*> positional;
-    for (const auto& p : command->params)
-        if (p.positional) positional.push_back(&p);
-    std::size_t next_positional = 0;
-    for (std::size_t i = used; i < rest.size(); ++i) {
-        const auto& a = rest[i];
-        if (a.rfind("--", 0) == 0) {
-            auto name = a.substr(2);
-            auto p = std::find_if(command->params.begin(), command->params.end(),
-                                  [&](const Param& x) { return !x.positional && x.name == name; });
-            if (p == command->params.end()) throw UsageError("kamer " + name_of(*command) + " has no option " + a);
-            if (p->kind == Kind::flag) inv.values[name].push_back("yes");
-            else if (i + 1 >= rest.size()) throw UsageError(a + " needs a value");
-            else inv.values[name].push_back(rest[++i]);
-        } else {
-            if (next_positional >= positional.size()) throw UsageError("unexpected argument '" + a + "'");
-            inv.values[positional[next_positional++]->name].push_back(a);
+    po::options_description own("Options of kamer " + name_of(*command));
+    command->options(own);
+    po::options_description all;
+    all.add(own).add(global_options());
+    po::positional_options_description positional;
+    for (const auto& p : command->positional) positional.add(p.c_str(), 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args)
+                      .options(all)
+                      .positional(positional)
+                      .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+                      .run(),
+                  vm);
+        if (vm["help"].as<bool>()) {
+            print_help(*command, own);
+            return 0;
         }
+        po::notify(vm);
+    } catch (const po::required_option& e) {
+        auto option = e.get_option_name();
+        auto bare = option.substr(option.find_first_not_of('-'));
+        bool is_positional = std::find(command->positional.begin(), command->positional.end(), bare) != command->positional.end();
+        throw UsageError("kamer " + name_of(*command) + " needs " + (is_positional ? upper(bare) : option) +
+                         " (kamer " + name_of(*command) + " --help)");
+    } catch (const po::error& e) {
+        throw UsageError(std::string(e.what()) + " (kamer " + name_of(*command) + " --help)");
     }
-    for (const auto& p : command->params)
-        if (p.required && !inv.has(p.name))
-            throw UsageError("kamer " + name_of(*command) + " needs " + (p.positional ? p.name : "--" + p.name));
+
+    auto get = [&](const char* option) { return vm.count(option) ? vm[option].as<std::string>() : std::string(); };
+    std::string profile_name = vm.count("profile") ? get("profile") : env("KAMER_PROFILE") ? env("KAMER_PROFILE") : "default";
+    std::string profiles = vm.count("profiles") ? get("profiles") : env("KAMER_PROFILES") ? env("KAMER_PROFILES") : default_profiles_file();
 
     Profile settings;
     if (command->words[0] != "profile") {
         auto loaded = load_profile(profiles, profile_name);
-        if (!loaded && (env("KAMER_PROFILE") || std::find(args.begin(), args.end(), "--profile") != args.end()))
-            throw UsageError("no profile '" + profile_name + "' in " + profiles);
         if (loaded) settings = *loaded;
+        else if (vm.count("profile") || env("KAMER_PROFILE"))
+            throw UsageError("no profile '" + profile_name + "' in " + profiles + " (kamer profile list)");
     }
-    for (const auto& [k, v] : flags) settings[k] = v;
-    Context context(settings, json, profiles);
-    if (command->run) {
-        command->run(context, *command, inv);
-    } else {
-        auto reply = context.request(command->request, make_body(context, *command, inv));
-        if (json) std::cout << boost::json::serialize(reply) << "\n";
-        else render(context, command->request, reply);
-    }
+    for (const auto& [option, key] : std::vector<std::pair<const char*, const char*>>{
+             {"server", "server"}, {"server-name", "server_name"}, {"certificate", "certificate"}, {"key", "key"},
+             {"ca", "ca"}, {"crl", "crl"}, {"actor", "actor"}, {"actor-function", "actor_function"}})
+        if (vm.count(option)) settings[key] = get(option);
+
+    Context context(settings, vm["json"].as<bool>(), profiles);
+    command->run(context, vm);
     return 0;
 }
 
+std::string connect_hint(const ConnectError& e) {
+    switch (e.close_code()) {
+        case 4001: return "organisation not registered: ask the operator of this server";
+        case 4002: return "your organisation is suspended on this server: ask its operator";
+        case 4003: return "your certificate was revoked";
+        case 4010: return "too many connections for your organisation: close other sessions";
+        default: break;
+    }
+    if (e.stage() == "tcp") return "is the server running, and is --server right?";
+    if (e.stage() == "tls")
+        return "check --certificate, --key and --ca (the CA must have issued the server's certificate, and the "
+               "server must trust your organisation's CA) and --server-name";
+    return {};
+}
+
 }  // namespace
+
+namespace kamer::cli {
+
+const std::vector<Command>& all_commands() {
+    static const std::vector<Command> commands = [] {
+        std::vector<Command> c;
+        add_setup_commands(c);
+        add_room_commands(c);
+        add_member_commands(c);
+        add_meeting_commands(c);
+        add_item_commands(c);
+        add_plan_commands(c);
+        add_reading_commands(c);
+        add_accountability_commands(c);
+        std::stable_sort(c.begin(), c.end(), [](const Command& a, const Command& b) {
+            static const std::vector<std::string> order{group_setup, group_rooms,   group_meetings,      group_items,
+                                                        group_plan,  group_reading, group_accountability};
+            auto rank = [](const std::string& g) { return std::find(order.begin(), order.end(), g) - order.begin(); };
+            return rank(a.group) < rank(b.group);
+        });
+        return c;
+    }();
+    return commands;
+}
+
+}  // namespace kamer::cli
 
 int main(int argc, char** argv) {
     try {
         return run(argc, argv);
     } catch (const UsageError& e) {
         std::cerr << "kamer: " << e.what() << "\n";
-        return 2;
+        return exit_usage;
     } catch (const ConnectError& e) {
-        std::cerr << "kamer: cannot connect (" << e.what() << ")";
-        if (auto hint = connect_hint(e); !hint.empty()) std::cerr << ": " << hint;
+        std::cerr << "kamer: cannot connect: " << e.what();
+        if (auto hint = connect_hint(e); !hint.empty()) std::cerr << "\n       " << hint;
         std::cerr << "\n";
-        return 3;
+        return exit_connection;
     } catch (const RequestError& e) {
+        if (e.code() == ErrorCode::disconnected || e.code() == ErrorCode::timeout) {
+            std::cerr << "kamer: connection lost (" << kamer::protocol::to_string(e.code()) << "): " << e.what() << "\n";
+            return exit_connection;
+        }
         std::cerr << "kamer: refused: " << kamer::protocol::to_string(e.code()) << ": " << e.what();
         if (!e.path().empty()) std::cerr << " (" << e.path() << ")";
         std::cerr << "\n";
-        return 4;
+        return exit_refused;
     } catch (const std::exception& e) {
         std::cerr << "kamer: " << e.what() << "\n";
-        return 1;
+        return exit_other;
     }
 }

@@ -1,6 +1,7 @@
 #include "output.hpp"
 
 #include <ctime>
+#include <iostream>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -19,22 +20,30 @@ std::size_t width_of(const std::string& s) {
 
 }  // namespace
 
-void Table::print(std::ostream& out) const {
+std::vector<std::size_t> Table::widths() const {
     std::vector<std::size_t> widths;
     for (const auto& h : headers_) widths.push_back(width_of(h));
     for (const auto& row : rows_)
         for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], width_of(row[i]));
-    auto line = [&](const std::vector<std::string>& cells) {
-        std::string text;
-        for (std::size_t i = 0; i < cells.size() && i < widths.size(); ++i) {
-            text += cells[i];
-            if (i + 1 < cells.size()) text += std::string(widths[i] - width_of(cells[i]) + 2, ' ');
-        }
-        out << text << "\n";
-    };
-    line(headers_);
-    for (const auto& row : rows_) line(row);
+    return widths;
 }
+
+std::string Table::line(const std::vector<std::string>& cells, const std::vector<std::size_t>& widths) {
+    std::string text;
+    for (std::size_t i = 0; i < cells.size() && i < widths.size(); ++i) {
+        text += cells[i];
+        if (i + 1 < cells.size()) text += std::string(widths[i] - width_of(cells[i]) + 2, ' ');
+    }
+    return text;
+}
+
+void Table::print(std::ostream& out) const {
+    auto w = widths();
+    out << line(headers_, w) << "\n";
+    for (const auto& row : rows_) out << line(row, w) << "\n";
+}
+
+std::string Table::row_text(std::size_t row) const { return line(rows_.at(row), widths()); }
 
 std::string local_time(const std::string& utc) {
     std::tm tm{};
@@ -83,6 +92,15 @@ std::string clip(const std::string& text, std::size_t width) {
         out += static_cast<char>(c);
     }
     return out + "…";
+}
+
+void print_done(const Context& context, const protocol::Ok& reply, const std::string& done) {
+    if (context.json()) return context.print_json(reply);
+    std::cout << done;
+    if (reply.item) std::cout << ": item " << *reply.item;
+    else if (reply.room) std::cout << ": room " << *reply.room;
+    if (reply.version) std::cout << " (version " << reply.version->value << ")";
+    std::cout << "\n";
 }
 
 }  // namespace kamer::cli

@@ -4,6 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "context.hpp"
+#include "kamer/protocol/messages/common.hpp"
+
 namespace kamer::cli {
 
 class Table {
@@ -12,8 +15,13 @@ public:
     void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
     bool empty() const { return rows_.empty(); }
     void print(std::ostream& out) const;
+    // One row, aligned as far as the rows so far allow (for output that streams).
+    std::string row_text(std::size_t row) const;
 
 private:
+    std::vector<std::size_t> widths() const;
+    static std::string line(const std::vector<std::string>& cells, const std::vector<std::size_t>& widths);
+
     std::vector<std::string> headers_;
     std::vector<std::vector<std::string>> rows_;
 };
@@ -25,5 +33,9 @@ std::string local_time(const std::string& utc);
 std::string utc_from_local(const std::string& local);
 // Shortens long text for a table cell.
 std::string clip(const std::string& text, std::size_t width = 60);
+
+// The reply to a change: for people "<done>" and the ids a next command needs; for --json the
+// reply itself.
+void print_done(const Context& context, const protocol::Ok& reply, const std::string& done);
 
 }  // namespace kamer::cli
