@@ -85,10 +85,11 @@ TEST(Faults, KamerdKilledAndRestartedLosesNothingAcknowledged) {
     std::mt19937 random(20261122);
     auto started = Clock::now();
     for (int k = 0; k < kills; ++k) {
-        // Kill at a random moment, but only once the restarted server has acknowledged something.
+        // Kill at a random moment 1.5-3 s after the restarted server acknowledged something, so
+        // that the clients send tens of thousands of items across the 22 kills.
         auto before = clients.acknowledged();
         ASSERT_TRUE(eventually([&] { return clients.acknowledged() > before; }, 15s)) << "no progress after restart " << k;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100 + random() % 500));
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500 + random() % 1500));
         server.kill();
         server.start();
     }

@@ -82,6 +82,7 @@ const std::map<std::string, std::optional<Path>>& classification() {
         {"agreement.get", {}},
         {"audit.verify", {}},
         {"retention.run", {}},
+        {"registry.list", {}},  // organisations (name, OIN, sector): no case information
     };
     return map;
 }
