@@ -20,8 +20,20 @@ struct AuditBroken : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+void hint_privacy_officer(const client::RequestError& e, const char* what) {
+    if (e.code() == ErrorCode::forbidden)
+        std::cerr << "kamer: " << what << " are for privacy officers: use --actor-function privacy-officer "
+                     "(or actor_function in the profile) with your own --actor\n";
+}
+
 void verify_audit(Context& context, const po::variables_map&) {
-    auto result = context.call(AuditVerify{});
+    AuditResult result;
+    try {
+        result = context.call(AuditVerify{});
+    } catch (const client::RequestError& e) {
+        hint_privacy_officer(e, "audit checks");
+        throw;
+    }
     if (context.json()) context.print_json(result);
     else if (result.intact)
         std::cout << "disclosure log intact: " << result.records.value << " records in " << result.rows.value
@@ -43,9 +55,7 @@ void subject_report(Context& context, const po::variables_map& args) {
     try {
         report = context.call(request);
     } catch (const client::RequestError& e) {
-        if (e.code() == ErrorCode::forbidden)
-            std::cerr << "kamer: subject reports are for privacy officers: use --actor-function privacy-officer "
-                         "(or actor_function in the profile) with your own --actor\n";
+        hint_privacy_officer(e, "subject reports");
         throw;
     }
     if (context.json()) return context.print_json(report);

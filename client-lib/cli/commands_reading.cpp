@@ -81,9 +81,10 @@ void follow(Context& context, const po::variables_map& args) {
                                      {"room", events.room}, {"cursor", e.cursor}, {"entry", encode_value(e.entry)}})
                               << "\n";
                 } else {
-                    auto table = entry_table();
-                    add_entry(context, table, e.entry);
-                    std::cout << table.row_text(0) << "\n";
+                    const auto& entry = e.entry;
+                    std::cout << local_time(entry.at) << "  " << entry.author.name
+                              << (entry.category ? " [" + std::string(to_string(*entry.category)) + "]" : "") << "  "
+                              << describe(context, entry) << "\n";
                 }
                 last_cursor = e.cursor;
             }

@@ -43,8 +43,6 @@ void Table::print(std::ostream& out) const {
     for (const auto& row : rows_) out << line(row, w) << "\n";
 }
 
-std::string Table::row_text(std::size_t row) const { return line(rows_.at(row), widths()); }
-
 std::string local_time(const std::string& utc) {
     std::tm tm{};
     std::istringstream in(utc);

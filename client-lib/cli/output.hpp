@@ -15,8 +15,6 @@ public:
     void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
     bool empty() const { return rows_.empty(); }
     void print(std::ostream& out) const;
-    // One row, aligned as far as the rows so far allow (for output that streams).
-    std::string row_text(std::size_t row) const;
 
 private:
     std::vector<std::size_t> widths() const;
