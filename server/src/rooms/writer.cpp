@@ -211,14 +211,17 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             std::vector<std::pair<const Room*, const Item*>> items;
             for (const auto& [room, item] : changes.items) items.emplace_back(by_id.at(room), &by_id.at(room)->items.at(item));
 
-            store::save_rooms(tx, rooms);
-            store::insert_entries(tx, changes.entries);
-            store::save_members(tx, member_rooms);
-            store::save_items(tx, items);
-            store::save_grants(tx, items);
+            store::WriteScript script(tx);
+            store::save_rooms(script, rooms);
+            store::insert_entries(script, changes.entries);
+            store::save_members(script, member_rooms);
+            store::save_items(script, items);
+            store::save_grants(script, items);
+            store::insert_replies(script, new_replies);
+            store::notify_rooms(script, heads, options_.node);
+            script.run();
+            // Redaction rewrites entries the script may just have inserted.
             for (const auto& [room, item] : changes.redacted) store::redact_entries(tx, room, item);
-            store::insert_replies(tx, new_replies);
-            store::notify_rooms(tx, heads, options_.node);
             tx.commit();
             healthy_ = true;
 

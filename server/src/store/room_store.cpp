@@ -108,7 +108,7 @@ std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::in
     return out;
 }
 
-void insert_entries(pqxx::work& tx, const std::vector<rooms::StoredEntry>& entries) {
+void insert_entries(WriteScript& script, const std::vector<rooms::StoredEntry>& entries) {
     if (entries.empty()) return;
     json::array rows;
     rows.reserve(entries.size());
@@ -133,11 +133,11 @@ void insert_entries(pqxx::work& tx, const std::vector<rooms::StoredEntry>& entri
             {"signal_body", e.signal_body.empty() ? json::value(nullptr) : json::value(e.signal_body)},
         });
     }
-    tx.exec_params("INSERT INTO entries SELECT * FROM json_populate_recordset(NULL::entries, $1::json)",
+    script.add("INSERT INTO entries SELECT * FROM json_populate_recordset(NULL::entries, $1::json)",
                    json::serialize(rows));
 }
 
-void save_rooms(pqxx::work& tx, const std::vector<const rooms::Room*>& list) {
+void save_rooms(WriteScript& script, const std::vector<const rooms::Room*>& list) {
     if (list.empty()) return;
     json::array rows;
     for (const auto* r : list) {
@@ -156,7 +156,7 @@ void save_rooms(pqxx::work& tx, const std::vector<const rooms::Room*>& list) {
             {"closed_at", r->closed_at ? json::value(*r->closed_at) : json::value(nullptr)},
         });
     }
-    tx.exec_params(
+    script.add(
         "INSERT INTO rooms (id, public_id, kind, case_ref, title, state, head_seq, chair_org, regisseur_org,"
         " parent_room, opened_at, closed_at)"
         " SELECT r.id, r.public_id, r.kind, r.case_ref, r.title, r.state, r.head_seq, r.chair_org, r.regisseur_org,"
@@ -169,7 +169,7 @@ void save_rooms(pqxx::work& tx, const std::vector<const rooms::Room*>& list) {
         json::serialize(rows));
 }
 
-void save_members(pqxx::work& tx, const std::vector<const rooms::Room*>& list) {
+void save_members(WriteScript& script, const std::vector<const rooms::Room*>& list) {
     if (list.empty()) return;
     json::array rows;
     for (const auto* r : list)
@@ -178,13 +178,13 @@ void save_members(pqxx::work& tx, const std::vector<const rooms::Room*>& list) {
                                         {"org_id", org},
                                         {"role", protocol::to_string(m.role)},
                                         {"status", rooms::to_string(m.status)}});
-    tx.exec_params(
+    script.add(
         "INSERT INTO members SELECT * FROM json_populate_recordset(NULL::members, $1::json)"
         " ON CONFLICT (room_id, org_id) DO UPDATE SET role = EXCLUDED.role, status = EXCLUDED.status",
         json::serialize(rows));
 }
 
-void save_items(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items) {
+void save_items(WriteScript& script, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items) {
     json::array decisions, checkpoints;
     for (const auto& [room, item] : items) {
         if (item->kind == rooms::ItemKind::decision)
@@ -204,16 +204,16 @@ void save_items(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*, 
                                                    {"held", held ? json::value(*held) : json::value(nullptr)}});
     }
     if (!decisions.empty())
-        tx.exec_params("INSERT INTO decisions SELECT * FROM json_populate_recordset(NULL::decisions, $1::json)"
+        script.add("INSERT INTO decisions SELECT * FROM json_populate_recordset(NULL::decisions, $1::json)"
                        " ON CONFLICT (item_id) DO UPDATE SET done = EXCLUDED.done",
                        json::serialize(decisions));
     if (!checkpoints.empty())
-        tx.exec_params("INSERT INTO checkpoints SELECT * FROM json_populate_recordset(NULL::checkpoints, $1::json)"
+        script.add("INSERT INTO checkpoints SELECT * FROM json_populate_recordset(NULL::checkpoints, $1::json)"
                        " ON CONFLICT (item_id, due) DO UPDATE SET held = EXCLUDED.held",
                        json::serialize(checkpoints));
 }
 
-void save_grants(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items) {
+void save_grants(WriteScript& script, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items) {
     json::array rows, in_force;
     for (const auto& [r, item] : items) {
         json::array orgs;
@@ -226,11 +226,12 @@ void save_grants(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*,
         in_force.push_back(json::object{{"item_id", item->id}, {"orgs", std::move(orgs)}});
     }
     if (!rows.empty())
-        tx.exec_params("INSERT INTO grants SELECT * FROM json_populate_recordset(NULL::grants, $1::json)"
-                       " ON CONFLICT (item_id, org_id) DO UPDATE SET request_id = excluded.request_id, withdrawn = false",
-                       json::serialize(rows));
+        script.add("INSERT INTO grants SELECT * FROM json_populate_recordset(NULL::grants, $1::json)"
+                   " ON CONFLICT (item_id, org_id) DO UPDATE SET request_id = excluded.request_id, withdrawn = false",
+                   json::serialize(rows));
     // Grants of these items that are no longer in force were withdrawn.
-    tx.exec_params("UPDATE grants g SET withdrawn = true FROM json_to_recordset($1::json) AS t(item_id uuid, orgs integer[])"
+    if (!in_force.empty())
+        script.add("UPDATE grants g SET withdrawn = true FROM json_to_recordset($1::json) AS t(item_id uuid, orgs integer[])"
                    " WHERE g.item_id = t.item_id AND NOT g.withdrawn AND NOT (g.org_id = ANY (t.orgs))",
                    json::serialize(in_force));
 }
@@ -259,12 +260,12 @@ void redact_entries(pqxx::work& tx, std::int64_t room, const std::string& item) 
     }
 }
 
-void notify_rooms(pqxx::work& tx, const std::vector<RoomRange>& ranges, const std::string& node) {
+void notify_rooms(WriteScript& script, const std::vector<RoomRange>& ranges, const std::string& node) {
     if (ranges.empty()) return;
     json::array list;
     for (const auto& r : ranges)
         list.emplace_back(std::to_string(r.room) + ":" + std::to_string(r.first) + ":" + std::to_string(r.head) + ":" + node);
-    tx.exec_params("SELECT pg_notify('kamer_room', p) FROM json_array_elements_text($1::json) p", json::serialize(list));
+    script.add("SELECT pg_notify('kamer_room', p) FROM json_array_elements_text($1::json) p", json::serialize(list));
 }
 
 std::map<std::pair<int, std::string>, StoredReply> find_replies(pqxx::work& tx,
@@ -283,13 +284,13 @@ std::map<std::pair<int, std::string>, StoredReply> find_replies(pqxx::work& tx,
     return out;
 }
 
-void insert_replies(pqxx::work& tx, const std::vector<NewReply>& replies) {
+void insert_replies(WriteScript& script, const std::vector<NewReply>& replies) {
     if (replies.empty()) return;
     json::array rows;
     for (const auto& r : replies)
         rows.push_back(json::object{
             {"org_id", r.org}, {"client_id", r.client_id}, {"request_hash", r.request_hash}, {"reply", r.reply}});
-    tx.exec_params(
+    script.add(
         "INSERT INTO ops (org_id, client_id, request_hash, reply)"
         " SELECT org_id, client_id, decode(request_hash, 'hex'), reply"
         " FROM json_to_recordset($1::json) AS r(org_id integer, client_id text, request_hash text, reply text)",

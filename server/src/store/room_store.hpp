@@ -1,7 +1,7 @@
 #pragma once
 // SQL for rooms: the log, the projections, idempotency and the shared cursor key. Batches
-// are written as one JSON document per table (json_populate_recordset): one round trip per
-// table, whatever the batch size, and no hand-built escaping.
+// are written as one JSON document per table (json_populate_recordset), added to the batch's
+// WriteScript: one round trip for all tables, whatever the batch size.
 #include <pqxx/pqxx>
 
 #include <array>
@@ -13,6 +13,7 @@
 
 #include "rooms/entry.hpp"
 #include "rooms/room.hpp"
+#include "store/write_script.hpp"
 
 namespace kamer::server::store {
 
@@ -38,18 +39,18 @@ std::vector<std::string> parse_text_list(const pqxx::field& f);
 std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::int64_t room, std::int64_t after,
                                              std::int64_t up_to, std::int64_t limit);
 
-void insert_entries(pqxx::work& tx, const std::vector<rooms::StoredEntry>& entries);
-void save_rooms(pqxx::work& tx, const std::vector<const rooms::Room*>& rooms);
-void save_members(pqxx::work& tx, const std::vector<const rooms::Room*>& rooms);
-void save_items(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items);
-void save_grants(pqxx::work& tx, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items);
+void insert_entries(WriteScript& script, const std::vector<rooms::StoredEntry>& entries);
+void save_rooms(WriteScript& script, const std::vector<const rooms::Room*>& rooms);
+void save_members(WriteScript& script, const std::vector<const rooms::Room*>& rooms);
+void save_items(WriteScript& script, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items);
+void save_grants(WriteScript& script, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items);
 // Removes the content of every stored entry of an item (its redaction entry keeps its reason).
 void redact_entries(pqxx::work& tx, std::int64_t room, const std::string& item);
 // Tells every node which rooms have new entries: payload "<room>:<first>:<head>:<node>".
 struct RoomRange {
     std::int64_t room, first, head;
 };
-void notify_rooms(pqxx::work& tx, const std::vector<RoomRange>& ranges, const std::string& node);
+void notify_rooms(WriteScript& script, const std::vector<RoomRange>& ranges, const std::string& node);
 
 struct StoredReply {
     std::string request_hash;  // hex
@@ -63,7 +64,7 @@ struct NewReply {
     std::string request_hash;  // hex
     std::string reply;
 };
-void insert_replies(pqxx::work& tx, const std::vector<NewReply>& replies);
+void insert_replies(WriteScript& script, const std::vector<NewReply>& replies);
 
 // Removes the stored content of an entry's data (redaction and retention): texts emptied,
 // attachments, identifiers and copied originals dropped.
