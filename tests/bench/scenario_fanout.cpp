@@ -176,9 +176,12 @@ class Fanout {
             s_.rate > 0
                 ? std::chrono::duration<double>(static_cast<double>(publishers_.size()) / s_.rate)
                 : std::chrono::duration<double>(0);
+        // Publishers are spread evenly over one interval, so the offered load is a steady
+        // stream at the target rate rather than every publisher posting at the same instant.
+        double phase = static_cast<double>(publisher) / static_cast<double>(publishers_.size());
         for (;;) {
             long n = seat.next++;
-            auto due = start_ + std::chrono::duration_cast<Clock::duration>(interval * n);
+            auto due = start_ + std::chrono::duration_cast<Clock::duration>(interval * (static_cast<double>(n) + phase));
             if (Clock::now() >= stop_at_ || due >= stop_at_) break;
             if (s_.rate > 0) {
                 timer.expires_at(due);
