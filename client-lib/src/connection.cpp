@@ -71,7 +71,10 @@ ssl::context make_context(const ConnectOptions& o) {
 
 }  // namespace
 
-struct Connection::Impl {
+// Shared by the Connection and every coroutine working on the stream, so that a read, a write
+// or a close still under way when the application drops its last Connection handle finds the
+// state alive (it is freed when the last of them ends).
+struct Connection::Impl : std::enable_shared_from_this<Impl> {
     using Stream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
     Impl(asio::any_io_executor ex, ConnectOptions o)
@@ -142,7 +145,13 @@ struct Connection::Impl {
         if (response[beast::http::field::sec_websocket_protocol] != "kamer.v1")
             throw ConnectError("websocket", "server did not agree to subprotocol kamer.v1");
         ws.text(true);
-        asio::co_spawn(strand, read_loop(), asio::detached);
+        asio::co_spawn(strand, [self = shared_from_this()] { return self->read_loop(); }, asio::detached);
+    }
+
+    // Not `co_await co_spawn(strand, [impl] {...})` inside connect(): GCC 12 destroys a
+    // capturing lambda that is a temporary of a co_await expression twice.
+    static asio::awaitable<void> open_on_strand(std::shared_ptr<Impl> impl) {
+        return asio::co_spawn(impl->strand, [impl] { return impl->open(); }, asio::use_awaitable);
     }
 
     asio::awaitable<void> read_loop() {
@@ -182,7 +191,7 @@ struct Connection::Impl {
         outbox.push_back(std::move(text));
         if (writing) return;
         writing = true;  // before spawning: a second enqueue must not start a second writer
-        asio::co_spawn(strand, write_loop(), asio::detached);
+        asio::co_spawn(strand, [self = shared_from_this()] { return self->write_loop(); }, asio::detached);
     }
 
     asio::awaitable<void> write_loop() {
@@ -246,46 +255,56 @@ struct Connection::Impl {
     }
 };
 
-Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Connection::Connection(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Connection::~Connection() = default;
+// The last handle gone: close the WebSocket politely; the read loop then ends and frees the state.
+Connection::~Connection() {
+    asio::co_spawn(impl_->strand, [impl = impl_] { return impl->close(); }, asio::detached);
+}
 
 asio::awaitable<std::shared_ptr<Connection>> Connection::connect(asio::any_io_executor executor, ConnectOptions options) {
-    auto impl = std::make_unique<Impl>(executor, std::move(options));
-    auto* raw = impl.get();
-    std::shared_ptr<Connection> connection(new Connection(std::move(impl)));
-    co_await asio::co_spawn(raw->strand, raw->open(), asio::use_awaitable);
+    auto impl = std::make_shared<Impl>(executor, std::move(options));
+    std::shared_ptr<Connection> connection(new Connection(impl));
+    co_await Impl::open_on_strand(impl);
     protocol::Hello hello;
-    hello.client = raw->options.client_name;
-    hello.actor = raw->options.actor;
+    hello.client = impl->options.client_name;
+    hello.actor = impl->options.actor;
     try {
-        raw->welcome = co_await connection->call(hello);
+        impl->welcome = co_await connection->call(hello);
     } catch (const RequestError& e) {
-        throw ConnectError("hello", e.what(), raw->close_code);
+        throw ConnectError("hello", e.what(), impl->close_code);
     }
     co_return connection;
 }
 
 const protocol::Welcome& Connection::welcome() const { return impl_->welcome; }
 
+// The operations below are not coroutines themselves: each hands the shared state to the
+// coroutine it starts at the moment it is called, so the operation may outlive this handle.
 asio::awaitable<protocol::Envelope> Connection::call_raw(std::string type, boost::json::value body,
                                                          std::optional<std::string> id,
                                                          std::optional<protocol::Actor> actor) {
-    co_return co_await asio::co_spawn(impl_->strand,
-                                      impl_->call(std::move(type), std::move(body), std::move(id), std::move(actor)),
-                                      asio::use_awaitable);
+    return asio::co_spawn(
+        impl_->strand,
+        [impl = impl_, type = std::move(type), body = std::move(body), id = std::move(id),
+         actor = std::move(actor)]() mutable {
+            return impl->call(std::move(type), std::move(body), std::move(id), std::move(actor));
+        },
+        asio::use_awaitable);
 }
 
 asio::awaitable<protocol::Envelope> Connection::receive() {
-    co_return co_await asio::co_spawn(impl_->strand, impl_->receive(), asio::use_awaitable);
+    return asio::co_spawn(impl_->strand, [impl = impl_] { return impl->receive(); }, asio::use_awaitable);
 }
 
 asio::awaitable<void> Connection::send_raw(std::string text) {
-    co_await asio::co_spawn(impl_->strand, impl_->send_raw(std::move(text)), asio::use_awaitable);
+    return asio::co_spawn(
+        impl_->strand, [impl = impl_, text = std::move(text)]() mutable { return impl->send_raw(std::move(text)); },
+        asio::use_awaitable);
 }
 
 asio::awaitable<void> Connection::close() {
-    co_await asio::co_spawn(impl_->strand, impl_->close(), asio::use_awaitable);
+    return asio::co_spawn(impl_->strand, [impl = impl_] { return impl->close(); }, asio::use_awaitable);
 }
 
 std::uint16_t Connection::close_code() const { return impl_->close_code; }

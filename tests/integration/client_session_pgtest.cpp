@@ -1,8 +1,14 @@
 // The client library's Session against a real kamerd: connections cut in the middle of a
 // stream, kamerd killed and restarted, replies lost on the way back, a full queue, a restarted
-// partner system resuming from its saved position, and a refusal that no retry can cure.
+// partner system resuming from its saved position, and a refusal that no retry can cure; and
+// the Connection underneath let go while it is still working.
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <atomic>
 #include <filesystem>
 #include <future>
 #include <set>
@@ -11,6 +17,7 @@
 #include "fault_clients.hpp"
 #include "harness.hpp"
 #include "kamer/client/blocking_session.hpp"
+#include "kamer/client/connection.hpp"
 #include "member.hpp"
 #include "tcp_proxy.hpp"
 
@@ -276,6 +283,38 @@ TEST(ClientSession, FollowingARoomOfWhichWeAreNotAMemberIsRefused) {
     } catch (const client::RequestError& e) {
         EXPECT_EQ(e.code(), ErrorCode::not_found);
     }
+}
+
+// The Session drops connections while their close or receive is still under way (ASan found
+// that the connection's state was freed under them): letting go of the last handle closes the
+// connection, ends what was under way cleanly, and leaves nothing running behind.
+TEST(ClientConnection, LettingGoOfTheLastHandleClosesAndEndsWhatIsUnderWay) {
+    namespace asio = boost::asio;
+    Server server;
+    asio::io_context io;
+    auto work = asio::make_work_guard(io);
+    std::atomic<bool> finished = false;
+    std::thread runner([&] {
+        io.run();
+        finished = true;
+    });
+    auto connection = asio::co_spawn(io, client::Connection::connect(io.get_executor(), client_options("politie", server.port)),
+                                     asio::use_future)
+                          .get();
+    auto receiving = asio::co_spawn(io, connection->receive(), asio::use_future);
+    connection.reset();
+    ASSERT_EQ(receiving.wait_for(10s), std::future_status::ready) << "a receive outlived its closed connection";
+    try {
+        receiving.get();
+        ADD_FAILURE() << "a closed connection gave a message";
+    } catch (const client::RequestError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::disconnected);
+    }
+    work.reset();  // from here io.run() returns only when no coroutine of the connection is left
+    for (int i = 0; i < 1000 && !finished; ++i) std::this_thread::sleep_for(10ms);
+    EXPECT_TRUE(finished) << "the connection's coroutines kept running after it closed";
+    io.stop();
+    runner.join();
 }
 
 }  // namespace

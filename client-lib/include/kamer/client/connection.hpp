@@ -3,7 +3,8 @@
 // then typed requests and a stream of server-initiated messages (events).
 //
 // Thread-safety: every member function may be called from any thread; the connection runs
-// its I/O on its own strand. Awaiting functions resume on the strand.
+// its I/O on its own strand. Awaiting functions resume on the strand. An operation under way
+// may outlive the Connection handle; dropping the last handle closes the connection.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -35,7 +36,7 @@ struct ConnectOptions {
     std::shared_ptr<SessionReuse> session_reuse;  // optional: resume TLS sessions across connections
 };
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection {
 public:
     // Connects and greets. Throws ConnectError.
     static boost::asio::awaitable<std::shared_ptr<Connection>> connect(boost::asio::any_io_executor executor,
@@ -87,8 +88,8 @@ public:
 
 private:
     struct Impl;
-    explicit Connection(std::unique_ptr<Impl> impl);
-    std::unique_ptr<Impl> impl_;
+    explicit Connection(std::shared_ptr<Impl> impl);
+    std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace kamer::client
