@@ -17,6 +17,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <atomic>
 #include <deque>
 #include <map>
 
@@ -100,7 +101,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     std::deque<std::string> outbox;
     bool writing = false;
     bool ended = false;
-    std::uint16_t close_code = 0;
+    std::atomic<std::uint16_t> close_code = 0;  // written on the strand, read from any thread
     std::string close_reason;
     std::string id_prefix;
     std::uint64_t counter = 0;
@@ -207,7 +208,8 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     }
 
     RequestError disconnected() const {
-        std::string why = close_code ? " (close code " + std::to_string(close_code) + " " + close_reason + ")" : "";
+        std::uint16_t code = close_code;
+        std::string why = code ? " (close code " + std::to_string(code) + " " + close_reason + ")" : "";
         return RequestError(ErrorCode::disconnected, "the connection has ended" + why);
     }
 
