@@ -101,6 +101,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     std::deque<std::string> outbox;
     bool writing = false;
     bool ended = false;
+    bool closing = false;
     std::atomic<std::uint16_t> close_code = 0;  // written on the strand, read from any thread
     std::string close_reason;
     std::string id_prefix;
@@ -227,8 +228,11 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
         co_return;
     }
 
+    // Idempotent: the application and the last handle's destructor may both close, and Beast
+    // allows one close per stream.
     asio::awaitable<void> close() {
-        if (ended) co_return;
+        if (ended || closing) co_return;
+        closing = true;
         co_await ws.async_close(websocket::close_code::normal, tuple_awaitable);
     }
 
@@ -260,9 +264,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
 Connection::Connection(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 // The last handle gone: close the WebSocket politely; the read loop then ends and frees the state.
-Connection::~Connection() {
-    asio::co_spawn(impl_->strand, [impl = impl_] { return impl->close(); }, asio::detached);
-}
+Connection::~Connection() { asio::co_spawn(impl_->strand, close(), asio::detached); }
 
 asio::awaitable<std::shared_ptr<Connection>> Connection::connect(asio::any_io_executor executor, ConnectOptions options) {
     auto impl = std::make_shared<Impl>(executor, std::move(options));
