@@ -126,8 +126,17 @@ TEST(ClientSession, TheApplicationSeesEveryChangeOnceInOrderAcrossCutConnections
     take_for(300ms);
     server.kamerd->start();
     wait_for_progress();
+    // The final cut counts only against a live connection, so wait for the reader's fifth one
+    // (and then its sixth), polling the count: the events stay in the inbox for the reads below.
+    auto connected_for_the = [&](std::uint64_t n) {
+        auto until = std::chrono::steady_clock::now() + 20s;
+        while (reader.session().connections_made() < n && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(20ms);
+    };
+    connected_for_the(5);
     proxy.cut();
     writer.join();
+    connected_for_the(6);
 
     auto until = std::chrono::steady_clock::now() + 30s;
     while (texts_of(seen).size() < total && std::chrono::steady_clock::now() < until) take_for(100ms);
