@@ -4,12 +4,16 @@
 // connected before and a new client are served afterwards, and nothing was stored.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "harness.hpp"
 #include "raw_websocket.hpp"
 #include "stored_rows.hpp"
 
 #include "kamer/client/blocking_connection.hpp"
 #include "kamer/protocol/close_codes.hpp"
+#include "kamer/protocol/messages/items.hpp"
+#include "kamer/protocol/messages/rooms.hpp"
 
 namespace kamer::test {
 namespace {
@@ -224,6 +228,34 @@ TEST_F(WebSocketHostile, PermessageDeflateIsNotNegotiated) {
     // A compressed frame (RSV1) is then a protocol error, not a decompression bomb.
     ws->send_frame(op::fin | op::rsv1 | op::text, std::string("\xf2\x48\xcd\xc9\xc9\x07\x00", 7));
     expect_closed_with(CloseCode::protocol_error);
+}
+
+// kamerd's TLS layer writes the socket with write(2): a peer that shuts its socket and then
+// resets it while kamerd is still sending must cost that connection only, never the process
+// (SIGPIPE: found by the client session test, whose proxy cuts connections just so).
+TEST(PeerGone, ResetsWhileKamerdIsSendingACatchUpLeaveItServing) {
+    Environment env;
+    BlockingConnection chair(client_options("gemeente", env.server->port()));
+    protocol::RoomOpen open;
+    open.case_ref = "RESET-MID-STREAM";
+    auto room = std::string(*chair.call(open).room);
+    protocol::ContributionPost post;
+    post.room = room;
+    post.text = std::string(60 * 1024, 'x');
+    post.category = protocol::Category::general;
+    for (int i = 0; i < 40; ++i) chair.call(post);  // a catch-up of 2.4 MB, more than the socket buffers
+
+    for (int i = 0; i < 10; ++i) {
+        ASSERT_TRUE(env.server->running()) << "kamerd died after " << i << " resets";
+        RawWebSocket peer(env.server->port(), "gemeente");
+        peer.greet();
+        peer.send_text(R"({"type":"subscribe","id":"s","body":{"room":")" + room + R"("}})");
+        peer.read_frame(1s);  // kamerd is streaming now
+        peer.reset();
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(env.server->running()) << env.server->log();
+    EXPECT_NO_THROW(chair.call(protocol::Ping{}));
 }
 
 }  // namespace

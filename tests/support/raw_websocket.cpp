@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <stdexcept>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -69,6 +70,16 @@ RawWebSocket::~RawWebSocket() {
     if (ssl_) SSL_free(ssl_);
     if (fd_ >= 0) close(fd_);
     SSL_CTX_free(ctx_);
+}
+
+void RawWebSocket::reset() {
+    ::shutdown(fd_, SHUT_RDWR);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    linger abort{1, 0};  // close(2) then sends RST instead of FIN
+    setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+    close(fd_);
+    fd_ = -1;
+    ended_ = true;
 }
 
 void RawWebSocket::write(std::string_view bytes) {

@@ -56,6 +56,8 @@ public:
     std::optional<Frame> read_frame(std::chrono::milliseconds timeout);
     // Reads (and drops) frames until the server closes, or `timeout` passes.
     Ending wait_for_close(std::chrono::milliseconds timeout);
+    // Shuts the socket, then ends the TCP connection with a reset, as a cut-off network does.
+    void reset();
 
 private:
     bool fill(std::size_t bytes, std::chrono::steady_clock::time_point deadline);

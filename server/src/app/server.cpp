@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <csignal>
 #include <fstream>
 #include <optional>
 #include <functional>
@@ -59,6 +60,9 @@ std::optional<RoomNotice> parse_room_notice(const std::string& payload) {
 }  // namespace
 
 int run_server(const Config& config) {
+    // TlsStream lets OpenSSL write the socket with write(2), which raises SIGPIPE when the peer
+    // is already gone; that must end the one connection (EPIPE), not kamerd.
+    std::signal(SIGPIPE, SIG_IGN);
     auto logger = log::get("server");
     DatabaseSetup database(config.database);
     database.open();
