@@ -1,10 +1,5 @@
 #include "fault_clients.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <memory>
 #include <set>
 #include <sstream>
@@ -162,18 +157,6 @@ std::string Counts::describe() const {
         << unexpected << ", duplicated " << duplicated << ", in doubt " << in_doubt << ", recovered " << recovered
         << ", acknowledged under another item id " << mismatched;
     return out.str();
-}
-
-std::uint16_t free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
 }
 
 }  // namespace kamer::test

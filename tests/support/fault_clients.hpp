@@ -75,7 +75,4 @@ struct Counts {
 };
 Counts count(const std::vector<ClientLedger>& ledgers, const std::map<std::string, std::vector<Delivery>>& deliveries);
 
-// A free TCP port on 127.0.0.1, so that a restarted kamerd listens where the clients reconnect.
-std::uint16_t free_port();
-
 }  // namespace kamer::test

@@ -17,6 +17,8 @@ namespace kamer::test {
 std::string pki_dir();       // made by certs/make-test-pki (fixture "pki")
 std::string cluster_host();  // socket directory of the shared cluster (fixture "pg")
 std::string source_dir();
+// A free TCP port on 127.0.0.1, for a server that must come back on the same port.
+std::uint16_t free_port();
 
 // An organisation certificate of the test PKI by name: orgs/<name>.pem and .key.
 client::ConnectOptions client_options(const std::string& name, std::uint16_t port);

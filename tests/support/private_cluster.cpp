@@ -12,7 +12,14 @@
 namespace kamer::test {
 
 // Short: the socket path inside it must stay below 108 bytes.
-PrivateCluster::PrivateCluster() : dir_("/tmp/kamer-pc-" + std::to_string(::getpid())) { run("start"); }
+PrivateCluster::PrivateCluster(Reach reach) : dir_("/tmp/kamer-pc-" + std::to_string(::getpid())), reach_(reach) {
+    if (reach_ == Reach::socket) {
+        run("start");
+        return;
+    }
+    port_ = free_port();
+    run("start-tls", std::to_string(port_));
+}
 
 PrivateCluster::~PrivateCluster() {
     try {
@@ -25,7 +32,9 @@ void PrivateCluster::crash() { run("crash"); }
 void PrivateCluster::restart() { run("restart"); }
 
 std::string PrivateCluster::url(const std::string& role) const {
-    return "host=" + dir_ + " dbname=postgres user=" + role;
+    if (reach_ == Reach::socket) return "host=" + dir_ + " dbname=postgres user=" + role;
+    return "host=localhost port=" + std::to_string(port_) + " sslmode=verify-full sslrootcert=" + tls_ca() +
+           " dbname=postgres user=" + role;
 }
 
 void PrivateCluster::register_demo_partners() const {
@@ -33,8 +42,8 @@ void PrivateCluster::register_demo_partners() const {
     for (const auto& p : demo_partners()) server::store::upsert_organisation(*c, p.oin, p.name, p.sector);
 }
 
-void PrivateCluster::run(const std::string& command) const {
-    std::string line = source_dir() + "/tests/support/test-cluster " + command + " " + dir_ + " >/dev/null";
+void PrivateCluster::run(const std::string& command, const std::string& argument) const {
+    std::string line = source_dir() + "/tests/support/test-cluster " + command + " " + dir_ + " " + argument + " >/dev/null";
     if (std::system(line.c_str()) != 0) throw std::runtime_error("failed: " + line);
 }
 

@@ -1,27 +1,35 @@
 #pragma once
 // A PostgreSQL cluster of one test's own (tests/support/test-cluster), which the test may
 // crash (`pg_ctl stop -m immediate`) and restart under load. Its database `postgres` holds
-// Kamer's schema once a kamerd has migrated it.
+// Kamer's schema once a kamerd has migrated it. Reached through its socket, or over TCP with
+// TLS only (a CA of its own; the server certificate names "localhost").
+#include <cstdint>
 #include <string>
 
 namespace kamer::test {
 
 class PrivateCluster {
 public:
-    PrivateCluster();  // initdb and start; throws when that fails
+    enum class Reach { socket, tls };
+    explicit PrivateCluster(Reach reach = Reach::socket);  // initdb and start; throws when that fails
     ~PrivateCluster();
     PrivateCluster(const PrivateCluster&) = delete;
     PrivateCluster& operator=(const PrivateCluster&) = delete;
 
     void crash();
     void restart();
-    std::string url(const std::string& role) const;  // kamer (owner) or kamer_app (runtime)
+    // kamer (owner) or kamer_app (runtime); over TLS with sslmode=verify-full when reached so.
+    std::string url(const std::string& role) const;
+    std::string tls_ca() const { return dir_ + "/tls/ca.crt"; }
+    std::uint16_t port() const { return port_; }
     // Registers the demo partners (after a kamerd has created the schema).
     void register_demo_partners() const;
 
 private:
-    void run(const std::string& command) const;
+    void run(const std::string& command, const std::string& argument = {}) const;
     std::string dir_;
+    Reach reach_;
+    std::uint16_t port_ = 0;
 };
 
 }  // namespace kamer::test
