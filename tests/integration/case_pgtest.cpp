@@ -430,9 +430,10 @@ TEST_F(Case, EveryLifecycleTransitionIsAllowedOrRefusedAsDocumented) {
         auto room = room_in(from);
         EXPECT_EQ(gemeente.call(RoomGet{room}).summary.state, from);
         for (RoomState to : states)
-            if (!allowed.count({from, to}))
+            if (!allowed.count({from, to})) {
                 EXPECT_EQ(gemeente.refused(RoomTransition{room, to, "not allowed"}), ErrorCode::invalid_transition)
                     << to_string(from) << " -> " << to_string(to);
+            }
         for (RoomState to : states)
             if (allowed.count({from, to})) {
                 auto fresh = room_in(from);

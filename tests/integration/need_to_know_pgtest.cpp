@@ -390,7 +390,9 @@ std::set<Path> check_table(const Oracle& oracle, Table& t, std::map<std::string,
         auto open_decisions = static_cast<std::int64_t>(filter(full_only(want), posted, "decision").size());
         EXPECT_EQ(m.call(RoomGet{t.room}).summary.open_decisions.value, open_decisions);
         for (const auto& r : m.call(RoomList{}).rooms)
-            if (r.room == t.room) EXPECT_EQ(r.open_decisions.value, open_decisions);
+            if (r.room == t.room) {
+                EXPECT_EQ(r.open_decisions.value, open_decisions);
+            }
 
         Actor officer{Token("po-" + slug), {}, Name("privacy-officer"), {}};
         SubjectReport report;

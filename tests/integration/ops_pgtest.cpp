@@ -118,8 +118,9 @@ TEST(Ops, ReadinessFollowsTheDatabaseAndWritesRecoverWithoutARestart) {
             return false;
         }
     }));
-    if (refused == ErrorCode::unavailable)
+    if (refused == ErrorCode::unavailable) {
         EXPECT_EQ(seen, std::vector<std::string>{"after the database returned"});
+    }
     EXPECT_TRUE(server.running());
 }
 

@@ -148,7 +148,9 @@ TEST(Slowloris, StalledAndTricklingHandshakesDoNotKeepAPartnerOut) {
     EXPECT_EQ(closed_count, stalled_count) << "stalled handshakes still open after the deadline";
     EXPECT_EQ(trickle_open.load(), 0) << "trickling handshakes still open after the deadline";
     for (auto after : trickle_closed_after)
-        if (after != Clock::duration::max()) EXPECT_GE(after, handshake_deadline - 1s) << "closed before its deadline";
+        if (after != Clock::duration::max()) {
+            EXPECT_GE(after, handshake_deadline - 1s) << "closed before its deadline";
+        }
     std::cout << "[ figures  ] all " << stalled_count + trickling_count + slow_header_count
               << " attacking connections closed by the handshake deadline after "
               << std::chrono::duration_cast<std::chrono::milliseconds>(all_closed_after).count() << " ms\n";
