@@ -109,9 +109,9 @@ TEST(Faults, DatabaseStoppedImmediatelyUnderLoadRecoversWithoutRestartingKamerd)
     PrivateCluster cluster;
     TestDatabase unused;  // the harness wants one; this server runs on the private cluster
     auto port = free_port();
-    Kamerd server(unused, {{"server.listen", "127.0.0.1:" + std::to_string(port)},
-                           {"database.url", cluster.url("kamer_app")},
-                           {"database.migrate_url", cluster.url("kamer")}});
+    auto settings = cluster.kamerd_settings();
+    settings["server.listen"] = "127.0.0.1:" + std::to_string(port);
+    Kamerd server(unused, settings);
     cluster.register_demo_partners();
     auto room = open_room(port, "FAULT-PG");
     auto ready = [&] { return http_get(server.ops_port(), "/readyz").status; };

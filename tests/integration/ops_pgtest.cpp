@@ -72,7 +72,7 @@ TEST(Ops, ListenerServesHealthReadinessAndMetrics) {
 TEST(Ops, ReadinessFollowsTheDatabaseAndWritesRecoverWithoutARestart) {
     PrivateCluster cluster;
     TestDatabase unused;  // the harness wants one; this server runs on the private cluster
-    Kamerd server(unused, {{"database.url", cluster.url("kamer_app")}, {"database.migrate_url", cluster.url("kamer")}});
+    Kamerd server(unused, cluster.kamerd_settings());
     cluster.register_demo_partners();
     EXPECT_TRUE(eventually([&] { return http_get(server.ops_port(), "/readyz").status == 200; }));
     // The registry reaches the running server through NOTIFY: wait until it knows the partner.

@@ -1,5 +1,6 @@
 #include "harness.hpp"
 
+#include <gtest/gtest.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/rand.h>
@@ -266,6 +267,16 @@ bool Kamerd::wait_for_log(const std::vector<std::string>& fragments, std::chrono
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     } while (std::chrono::steady_clock::now() < deadline);
     return false;
+}
+
+void expect_start_refused(const TestDatabase& database, const std::map<std::string, std::string>& settings,
+                          const std::string& reason) {
+    try {
+        Kamerd server(database, settings);
+        ADD_FAILURE() << "kamerd started; expected it to refuse: " << reason;
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find(reason), std::string::npos) << e.what();
+    }
 }
 
 std::uint16_t free_port() {

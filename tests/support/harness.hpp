@@ -81,4 +81,8 @@ private:
     pid_t pid_ = -1;
 };
 
+// Starts a kamerd with `settings` and expects it to refuse to start, naming `reason`.
+void expect_start_refused(const TestDatabase& database, const std::map<std::string, std::string>& settings,
+                          const std::string& reason);
+
 }  // namespace kamer::test

@@ -37,6 +37,10 @@ std::string PrivateCluster::url(const std::string& role) const {
            " dbname=postgres user=" + role;
 }
 
+std::map<std::string, std::string> PrivateCluster::kamerd_settings() const {
+    return {{"database.url", url("kamer_app")}, {"database.migrate_url", url("kamer")}};
+}
+
 void PrivateCluster::register_demo_partners() const {
     auto c = server::store::connect(url("kamer"));
     for (const auto& p : demo_partners()) server::store::upsert_organisation(*c, p.oin, p.name, p.sector);

@@ -4,6 +4,7 @@
 // Kamer's schema once a kamerd has migrated it. Reached through its socket, or over TCP with
 // TLS only (a CA of its own; the server certificate names "localhost").
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace kamer::test {
@@ -21,7 +22,8 @@ public:
     // kamer (owner) or kamer_app (runtime); over TLS with sslmode=verify-full when reached so.
     std::string url(const std::string& role) const;
     std::string tls_ca() const { return dir_ + "/tls/ca.crt"; }
-    std::uint16_t port() const { return port_; }
+    // The settings that run a kamerd (see harness.hpp) on this cluster.
+    std::map<std::string, std::string> kamerd_settings() const;
     // Registers the demo partners (after a kamerd has created the schema).
     void register_demo_partners() const;
 
