@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
+#include <future>
 #include <pqxx/pqxx>
 #include <set>
 
@@ -14,7 +15,9 @@
 #include "kamer/client/blocking_connection.hpp"
 #include "kamer/protocol/messages/queries.hpp"
 #include "member.hpp"
+#include "audit/disclosure_log.hpp"
 #include "store/database.hpp"
+#include "store/room_store.hpp"
 
 namespace kamer::test {
 namespace {
@@ -433,6 +436,41 @@ TEST(DisclosureLog, IsAppendOnlyForTheServerRoleAndTamperingIsFoundByVerify) {
     EXPECT_EQ(report.at("first_broken").as_int64(), tampered);
     auto text = kamerd_command(server, "audit verify");
     EXPECT_NE(text.out.find("BROKEN at row " + std::to_string(tampered)), std::string::npos) << text.out;
+}
+
+
+// The writer locks the rooms it changes while the disclosure log writes rows that refer to
+// rooms. Under load the two deadlocked (the writer's FOR UPDATE against the foreign-key checks
+// of a disclosure row naming several rooms); the log must not wait for the writer at all.
+TEST(DisclosureLog, WritesWhileTheWriterHoldsTheRoomItRefersTo) {
+    TestDatabase database;
+    database.register_demo_partners();
+    Kamerd server(database);
+    Member gemeente("gemeente", server.port());
+    RoomOpen open;
+    open.case_ref = "LOCK-1";
+    auto room = *gemeente.call(open).room;
+
+    auto writer = server::store::connect(database.runtime_url());
+    pqxx::work locked(*writer);
+    auto heads = server::store::lock_rooms(locked, {room});
+    ASSERT_EQ(heads.size(), 1u);
+
+    server::audit::DisclosureLog log(database.runtime_url(), {});
+    log.start();
+    std::promise<bool> committed;
+    server::audit::Batch batch{heads[0].id, room, "live", "case-consultation", {}, {}};
+    batch.records.push_back({1, "", "room.opened", {}, {}, partner("gemeente").oin, "", "", "chair",
+                             server::policy::View::full, "member"});
+    batch.done = [&](bool ok) { committed.set_value(ok); };
+    ASSERT_TRUE(log.submit(std::move(batch)));
+    auto outcome = committed.get_future();
+    bool in_time = outcome.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    locked.abort();
+    EXPECT_TRUE(in_time) << "the disclosure row waited for the writer's lock";
+    if (!in_time) outcome.wait();
+    EXPECT_TRUE(outcome.get());
+    log.stop();
 }
 
 }  // namespace

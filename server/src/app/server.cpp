@@ -7,6 +7,7 @@
 #include <fstream>
 #include <optional>
 #include <functional>
+#include <malloc.h>
 #include <mutex>
 #include <thread>
 
@@ -63,6 +64,12 @@ int run_server(const Config& config) {
     // TlsStream lets OpenSSL write the socket with write(2), which raises SIGPIPE when the peer
     // is already gone; that must end the one connection (EPIPE), not kamerd.
     std::signal(SIGPIPE, SIG_IGN);
+    // Reading pages of entries allocates results of a megabyte and more, again and again. By
+    // default glibc maps such blocks afresh and hands freed heap back to the system, so every
+    // page pays for page faults; keep them in the heap instead (history resume: median 100 ms
+    // to 93 ms, see README).
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
     auto logger = log::get("server");
     DatabaseSetup database(config.database);
     database.open();

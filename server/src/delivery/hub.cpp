@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
 
+#include "kamer/protocol/messages/entries.hpp"
 #include "kamer/protocol/messages/rooms.hpp"
 #include "net/connection_tracker.hpp"
 #include "obs/log.hpp"
@@ -18,7 +19,11 @@ using protocol::ErrorCode;
 
 namespace {
 
-constexpr std::int64_t catch_up_page = 500;
+// A page's visible entries must fit one events message.
+constexpr auto catch_up_page = static_cast<std::int64_t>(decltype(protocol::Events::events)::max);
+// Catch-up reads the next page while the previous one's disclosure rows commit; at most this
+// many pages wait for their commit, so what a member resumes through stays bounded in memory.
+constexpr int catch_up_pages_ahead = 2;
 constexpr std::int64_t gap_page = 100000;
 
 spdlog::logger& logger() {
@@ -45,11 +50,13 @@ Metrics& metrics() {
 struct Hub::Subscriber {
     std::weak_ptr<net::Session> session;
     std::uint64_t id = 0;
+    std::uint64_t serial = 0;  // tells this subscription from a later one of the same session
     Recipient to;
     std::int64_t position = 0;      // last entry considered for this subscriber
     std::int64_t last_visible = 0;  // last entry it received: its resume point
     bool live = false;
     bool fetching = false;
+    int unlogged = 0;  // catch-up pages waiting for their disclosure rows to commit
     std::optional<net::Responder> responder;  // answered once caught up
 };
 
@@ -66,6 +73,10 @@ struct Hub::Channel {
         for (auto& s : subscribers)
             if (s.id == session) return &s;
         return nullptr;
+    }
+    Subscriber* find(std::uint64_t session, std::uint64_t serial) {
+        auto* s = find(session);
+        return s && s->serial == serial ? s : nullptr;
     }
 };
 
@@ -349,6 +360,7 @@ void Hub::subscribe(const std::shared_ptr<net::Session>& session, const std::opt
             Subscriber s;
             s.session = weak;
             s.id = sid;
+            s.serial = ++subscriber_serial_;
             s.to = to;
             s.position = position;
             s.last_visible = position;
@@ -365,18 +377,27 @@ void Hub::catch_up(std::int64_t room, std::uint64_t sid) {
     auto* c = channel(room);
     auto* s = c ? c->find(sid) : nullptr;
     if (!s || s->live || s->fetching) return;
-    if (s->position >= c->head) return finish_catch_up(*c, *s);
+    if (s->position >= c->head) {
+        // Live only once every page is committed and queued, so nothing overtakes them.
+        if (s->unlogged == 0) finish_catch_up(*c, *s);
+        return;
+    }
+    if (s->unlogged >= catch_up_pages_ahead) return;  // a page's commit calls again
     auto session = s->session.lock();
     if (!session) return;
-    if (session->backlog() > session->backlog_limit() / 2) {
+    // Pages waiting for their commit are not in the backlog yet: with the backlog under a
+    // quarter of the limit and each page at most a quarter, the queue stays under the limit.
+    std::size_t quarter = session->backlog_limit() / 4;
+    if (session->backlog() > quarter) {
         // Pull history no faster than the client reads it.
         auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(20));
         timer->async_wait([this, room, sid, timer](boost::system::error_code) { catch_up(room, sid); });
         return;
     }
     s->fetching = true;
+    std::uint64_t serial = s->serial;
     std::int64_t from = s->position, to = c->head;
-    bool posted = services_.readers.post([this, room, sid, from, to](pqxx::connection* db) {
+    bool posted = services_.readers.post([this, room, sid, serial, from, to, quarter](pqxx::connection* db) {
         auto entries = std::make_shared<std::vector<rooms::StoredEntry>>();
         bool failed = !db;
         if (db) {
@@ -387,9 +408,9 @@ void Hub::catch_up(std::int64_t room, std::uint64_t sid) {
                 failed = true;
             }
         }
-        asio::post(io_, [this, room, sid, to, failed, entries] {
+        asio::post(io_, [this, room, sid, serial, to, quarter, failed, entries] {
             auto* c = channel(room);
-            auto* s = c ? c->find(sid) : nullptr;
+            auto* s = c ? c->find(sid, serial) : nullptr;
             if (!s) return;
             s->fetching = false;
             if (failed) {
@@ -397,14 +418,12 @@ void Hub::catch_up(std::int64_t room, std::uint64_t sid) {
                 drop(*c, sid, protocol::CloseCode::try_again_later);
                 return;
             }
-            // A page never holds more than half the session's send queue, so a member resuming
-            // through large items is paced by its reading, not closed as a slow consumer.
-            if (auto session = s->session.lock()) {
-                std::size_t budget = session->backlog_limit() / 2, used = 0, keep = 0;
-                while (keep < entries->size() && (keep == 0 || used + (*entries)[keep].body.size() <= budget))
-                    used += (*entries)[keep++].body.size();
-                entries->resize(keep);
-            }
+            // A member resuming through large items is paced by its reading, not closed as a
+            // slow consumer.
+            std::size_t used = 0, keep = 0;
+            while (keep < entries->size() && (keep == 0 || used + (*entries)[keep].body.size() <= quarter))
+                used += (*entries)[keep++].body.size();
+            entries->resize(keep);
             audit::Batch batch{c->room, c->public_id, "resume", "case-consultation", {}, {}};
             auto disclosed = disclose(*services_.agreement(), *c->policy, *entries, s->to, batch);
             s->position = entries->empty() ? to : entries->back().seq;
@@ -413,17 +432,22 @@ void Hub::catch_up(std::int64_t room, std::uint64_t sid) {
             auto frame = disclosed.empty() ? nullptr
                                            : std::make_shared<const std::string>(encode_events(
                                                  c->public_id, services_.cursors, c->room, disclosed));
-            batch.done = [this, room, sid, frame, weak = s->session, entries](bool committed) {
+            // Commits complete in the order of submission, so the pages reach the member in order.
+            batch.done = [this, room, sid, serial, frame, weak = s->session, entries](bool committed) {
                 if (committed && frame)
                     if (auto session = weak.lock()) session->send(frame);
-                asio::post(io_, [this, room, sid, committed] {
+                asio::post(io_, [this, room, sid, serial, committed] {
                     auto* c = channel(room);
-                    if (!c) return;
+                    auto* s = c ? c->find(sid, serial) : nullptr;
+                    if (!s) return;
+                    --s->unlogged;
                     if (!committed) return drop(*c, sid, protocol::CloseCode::try_again_later);
                     catch_up(room, sid);
                 });
             };
-            if (!services_.log.submit(std::move(batch))) drop(*c, sid, protocol::CloseCode::try_again_later);
+            if (!services_.log.submit(std::move(batch))) return drop(*c, sid, protocol::CloseCode::try_again_later);
+            ++s->unlogged;
+            catch_up(room, sid);
         });
     });
     if (!posted) {

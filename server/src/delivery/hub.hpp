@@ -95,6 +95,7 @@ private:
     std::unordered_map<std::string, std::int64_t> by_public_;
     std::unordered_map<std::int64_t, std::int64_t> published_head_;  // every room's last known position
     std::atomic<std::size_t> subscription_count_{0};
+    std::uint64_t subscriber_serial_ = 0;
 };
 
 }  // namespace kamer::server::delivery

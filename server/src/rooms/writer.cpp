@@ -26,10 +26,13 @@ std::string encode_error(const protocol::Error& e, const std::optional<std::stri
     return protocol::encode_message(protocol::make_error_reply(e), std::nullopt, re);
 }
 
-// Errors after which the same batch may simply run again.
-bool retriable(const pqxx::sql_error& e) {
-    const auto& s = e.sqlstate();
-    return s == "40001" || s == "40P01" || s == "23505";  // serialization, deadlock, concurrent idempotency key
+// Errors after which the same batch may simply run again: a serialization failure or deadlock
+// (libpqxx 6 reports these as transaction_rollback, which is not an sql_error), or a concurrent
+// insert of the same idempotency key.
+bool retriable(const std::exception& e) {
+    if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) return true;
+    auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+    return sql && sql->sqlstate() == "23505";
 }
 
 struct Metrics {
@@ -260,13 +263,12 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             metrics().failures.inc();
             bool in_doubt = dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr;
             bool broken = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
-            auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
             if (broken || in_doubt) connection_.reset();
             healthy_ = !(broken || in_doubt);
             log::warn(logger(), "write.failed",
                       {{"reason", store::error_reason(e)}, {"attempt", std::int64_t(attempt)},
                        {"changes", std::uint64_t(batch.size())}});
-            if (!in_doubt && attempt < 3 && (broken || (sql && retriable(*sql)))) {
+            if (!in_doubt && attempt < 3 && (broken || retriable(e))) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
                 continue;
             }

@@ -31,6 +31,7 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url) {
 std::string error_reason(const std::exception& e) {
     if (dynamic_cast<const pqxx::broken_connection*>(&e)) return "broken_connection";
     if (dynamic_cast<const pqxx::in_doubt_error*>(&e)) return "in_doubt";
+    if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) return "rolled_back";  // serialization failure, deadlock
     if (auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) return "sqlstate_" + sql->sqlstate();
     if (dynamic_cast<const pqxx::failure*>(&e)) return "database_failure";
     return "error";
