@@ -11,11 +11,11 @@
 #include <pqxx/pqxx>
 #include <set>
 
+#include "audit/disclosure_log.hpp"
 #include "harness.hpp"
 #include "kamer/client/blocking_connection.hpp"
 #include "kamer/protocol/messages/queries.hpp"
 #include "member.hpp"
-#include "audit/disclosure_log.hpp"
 #include "store/database.hpp"
 #include "store/room_store.hpp"
 
@@ -437,7 +437,6 @@ TEST(DisclosureLog, IsAppendOnlyForTheServerRoleAndTamperingIsFoundByVerify) {
     auto text = kamerd_command(server, "audit verify");
     EXPECT_NE(text.out.find("BROKEN at row " + std::to_string(tampered)), std::string::npos) << text.out;
 }
-
 
 // The writer locks the rooms it changes while the disclosure log writes rows that refer to
 // rooms. Under load the two deadlocked (the writer's FOR UPDATE against the foreign-key checks

@@ -108,9 +108,10 @@ TEST(SlowMember, IsDisconnectedWithoutStallingTheRoomAndResumesWithoutGapOrDupli
     const std::string filler(4000, 'x');
     std::vector<std::string> posted_in_order;
     for (int i = 0; i < items; ++i)
-        posted_in_order.push_back(*politie.call(protocol::ContributionPost{room, {}, {}, std::to_string(i) + " " + filler,
-                                                               Category::general, {}, {}, {}, {}})
-                           .item);
+        posted_in_order.push_back(*politie
+                                       .call(protocol::ContributionPost{room, {}, {}, std::to_string(i) + " " + filler,
+                                                                        Category::general, {}, {}, {}, {}})
+                                       .item);
     std::set<std::string> posted(posted_in_order.begin(), posted_in_order.end());
     EXPECT_TRUE(server.wait_for_log({"session.slow_consumer"}, std::chrono::seconds(10)));
 

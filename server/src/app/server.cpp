@@ -66,8 +66,8 @@ int run_server(const Config& config) {
     std::signal(SIGPIPE, SIG_IGN);
     // Reading pages of entries allocates results of a megabyte and more, again and again. By
     // default glibc maps such blocks afresh and hands freed heap back to the system, so every
-    // page pays for page faults; keep them in the heap instead (history resume: median 100 ms
-    // to 93 ms, see README).
+    // page pays for page faults (a quarter of kamerd's samples while members resume); keep them
+    // in the heap instead (README, Performance).
     mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
     auto logger = log::get("server");

@@ -34,8 +34,9 @@ std::optional<std::vector<int>> parse_int_list(const pqxx::field& f) {
         if (ec != std::errc{}) throw std::runtime_error("not an int list");
         out.push_back(x);
         text.remove_prefix(static_cast<std::size_t>(end - text.data()));
-        if (!text.empty() && text.front() != ',') throw std::runtime_error("not an int list");
-        if (!text.empty()) text.remove_prefix(1);
+        if (text.empty()) break;
+        if (text.front() != ',') throw std::runtime_error("not an int list");
+        text.remove_prefix(1);
     }
     return out;
 }
