@@ -65,6 +65,21 @@ TEST_F(Handshake, WelcomeNamesTheAuthenticatedOrganisation) {
     EXPECT_NE(p.welcome().session, c.welcome().session);
 }
 
+// The server keeps sessions (stateful tickets): a reconnect resumes without a full handshake
+// and is still the organisation of the certificate the session was made with.
+TEST_F(Handshake, ResumedSessionIsTheSameOrganisation) {
+    auto options = client_options("politie", server->port());
+    options.session_reuse = std::make_shared<client::SessionReuse>();
+    { BlockingConnection first(options); }
+    BlockingConnection second(options);
+    EXPECT_EQ(options.session_reuse->full(), 1u);
+    EXPECT_EQ(options.session_reuse->resumed(), 1u);
+    EXPECT_EQ(second.welcome().organisation.oin, partner("politie").oin);
+    // TLS 1.3 sessions are used once; the resumed connection got a fresh one.
+    BlockingConnection third(options);
+    EXPECT_EQ(options.session_reuse->resumed(), 2u);
+}
+
 TEST_F(Handshake, NoCertificateIsRefusedWithCertificateRequired) {
     auto r = tls_probe(server->port());
     EXPECT_FALSE(r.upgraded);
