@@ -108,7 +108,8 @@ int run_server(const Config& config) {
     store::ReaderPool readers(url, config.database.pool_size);
     delivery::Hub hub({current_agreement, registry, cursors, disclosures, readers, tracker, node});
     rooms::Writer writer(url, registry, current_agreement, cursors,
-                         [&](std::vector<rooms::Published> batches) { hub.publish(std::move(batches)); }, {.node = node});
+                         [&](std::vector<rooms::Published> batches) { hub.publish(std::move(batches)); },
+                         {.node = node, .delivery_behind = [&hub] { return hub.behind(); }});
     disclosures.start();
     readers.start();
     hub.start();

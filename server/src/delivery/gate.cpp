@@ -41,7 +41,7 @@ const std::string& body_of(const Disclosed& d) {
     return d.view == policy::View::signal ? d.entry->signal_body : d.entry->body;
 }
 
-std::string events_array(const CursorCodec& cursors, std::int64_t room, const std::vector<Disclosed>& events) {
+std::string events_array(const CursorCodec& cursors, std::int64_t room, std::span<const Disclosed> events) {
     std::string out = "[";
     for (std::size_t i = 0; i < events.size(); ++i) {
         if (i) out += ',';
@@ -55,7 +55,7 @@ std::string events_array(const CursorCodec& cursors, std::int64_t room, const st
 }
 
 std::string encode_events(const std::string& room_public, const CursorCodec& cursors, std::int64_t room,
-                          const std::vector<Disclosed>& events) {
+                          std::span<const Disclosed> events) {
     return "{\"type\":\"events\",\"body\":{\"room\":\"" + room_public + "\",\"events\":" +
            events_array(cursors, room, events) + "}}";
 }

@@ -3,6 +3,7 @@
 // the need-to-know policy about each entry, records every decision (disclosed or withheld)
 // for the disclosure log, and returns only what may be sent, in the view it may be sent in.
 // The caller submits the log batch and sends only once it is committed.
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,9 @@ const std::string& body_of(const Disclosed& d);
 // {"type":"events","body":{"room":...,"events":[{"cursor":...,"entry":...},...]}}, built by
 // splicing the stored entry texts (no re-encoding).
 std::string encode_events(const std::string& room_public, const CursorCodec& cursors, std::int64_t room,
-                          const std::vector<Disclosed>& events);
+                          std::span<const Disclosed> events);
 
 // The same event list as a JSON array, for replies that carry events (history, export).
-std::string events_array(const CursorCodec& cursors, std::int64_t room, const std::vector<Disclosed>& events);
+std::string events_array(const CursorCodec& cursors, std::int64_t room, std::span<const Disclosed> events);
 
 }  // namespace kamer::server::delivery

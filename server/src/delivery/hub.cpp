@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
+#include <span>
 
 #include "kamer/protocol/messages/entries.hpp"
 #include "kamer/protocol/messages/rooms.hpp"
@@ -19,12 +20,44 @@ using protocol::ErrorCode;
 
 namespace {
 
-// A page's visible entries must fit one events message.
-constexpr auto catch_up_page = static_cast<std::int64_t>(decltype(protocol::Events::events)::max);
+// Catch-up reads pages of this many entries and sends what a page discloses in events
+// messages of at most the protocol's limit each; larger pages mean fewer reads and log rows.
+constexpr std::size_t events_per_message = decltype(protocol::Events::events)::max;
+constexpr auto catch_up_page = static_cast<std::int64_t>(2 * events_per_message);
 // Catch-up reads the next page while the previous one's disclosure rows commit; at most this
 // many pages wait for their commit, so what a member resumes through stays bounded in memory.
 constexpr int catch_up_pages_ahead = 2;
 constexpr std::int64_t gap_page = 100000;
+// Delivery is behind (see Hub::behind) past these; a log row holds at most about
+// `records_per_row` decisions.
+constexpr std::size_t max_undelivered_entries = 5000;
+constexpr std::size_t max_unlogged_records = 20000;
+constexpr std::size_t records_per_row = 1000;
+
+// Events messages of at most the protocol's number of events and about this many bytes
+// (one entry may be up to a request's size on its own).
+constexpr std::size_t message_bytes = 1024 * 1024;
+
+std::vector<std::shared_ptr<const std::string>> encode_messages(const std::string& room_public,
+                                                                const CursorCodec& cursors, std::int64_t room,
+                                                                std::span<const Disclosed> events) {
+    std::vector<std::shared_ptr<const std::string>> messages;
+    auto encode = [&](std::span<const Disclosed> part) {
+        messages.push_back(std::make_shared<const std::string>(encode_events(room_public, cursors, room, part)));
+    };
+    std::size_t first = 0, bytes = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        std::size_t size = body_of(events[i]).size();
+        if (i > first && (i - first == events_per_message || bytes + size > message_bytes)) {
+            encode(events.subspan(first, i - first));
+            first = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if (first < events.size()) encode(events.subspan(first));
+    return messages;
+}
 
 spdlog::logger& logger() {
     static auto l = log::get("delivery");
@@ -143,8 +176,16 @@ void Hub::with_channel(const std::string& public_id, std::function<void(Channel*
     if (!posted) then(nullptr, false);
 }
 
+bool Hub::behind() const {
+    return undelivered_.load(std::memory_order_relaxed) > max_undelivered_entries ||
+           services_.log.queued_records() > max_unlogged_records;
+}
+
 void Hub::publish(std::vector<rooms::Published> batches) {
-    asio::post(io_, [this, batches = std::move(batches)]() mutable {
+    std::size_t entries = 0;
+    for (const auto& p : batches) entries += p.entries.size();
+    undelivered_ += entries;
+    asio::post(io_, [this, entries, batches = std::move(batches)]() mutable {
         for (auto& p : batches) {
             published_head_[p.room] = p.entries.back().seq;
             notify_subjects(p.public_id, p.room, *p.policy, p.entries);
@@ -154,6 +195,7 @@ void Hub::publish(std::vector<rooms::Published> batches) {
                 drain(*c);
             }
         }
+        undelivered_ -= entries;
     });
 }
 
@@ -248,61 +290,83 @@ void Hub::drain(Channel& c) {
 }
 
 void Hub::deliver(Channel& c, std::vector<rooms::StoredEntry>& entries) {
-    auto agreement = services_.agreement();
-    auto& m = metrics();
-    auto kept = std::make_shared<std::vector<rooms::StoredEntry>>(std::move(entries));
-    for (const auto& e : *kept) {
-        audit::Batch batch{c.room, c.public_id, "live", "case-consultation", {}, {}};
-        std::vector<std::pair<std::weak_ptr<net::Session>, policy::View>> targets;
-        for (auto& s : c.subscribers) {
-            if (!s.live) continue;
-            auto d = policy::decide(*agreement, *c.policy, e.meta, s.to.org);
-            batch.records.push_back(record_of(e, s.to, *c.policy, d));
-            s.position = e.seq;
-            if (d.view == policy::View::none) {
-                m.withheld.inc();
-                continue;
-            }
-            targets.emplace_back(s.session, d.view);
-            s.last_visible = e.seq;
-        }
-        if (batch.records.empty()) continue;
-        // Encoded once per view, shared by every recipient of that view.
-        std::shared_ptr<const std::string> full, signal;
-        for (const auto& [session, view] : targets) {
-            auto& frame = view == policy::View::full ? full : signal;
-            if (!frame)
-                frame = std::make_shared<const std::string>(
-                    encode_events(c.public_id, services_.cursors, c.room, {{&e, view}}));
-        }
-        batch.done = [targets = std::move(targets), full, signal](bool committed) {
-            for (const auto& [session, view] : targets)
-                if (auto s = session.lock()) {
-                    if (committed)
-                        s->send(view == policy::View::full ? full : signal);
-                    else
-                        s->close(protocol::CloseCode::try_again_later);
-                }
-        };
-        m.delivered.inc(batch.records.size());
-        if (!services_.log.submit(std::move(batch))) {
-            // The disclosure log cannot keep up: deliver nothing unlogged. The subscribers
-            // resume later from what they have.
-            for (auto& s : c.subscribers)
-                if (auto session = s.session.lock()) session->close(protocol::CloseCode::try_again_later);
-        }
-    }
+    auto live = static_cast<std::size_t>(
+        std::count_if(c.subscribers.begin(), c.subscribers.end(), [](const auto& s) { return s.live; }));
+    std::size_t per_row = std::max<std::size_t>(1, records_per_row / std::max<std::size_t>(1, live));
+    std::span<const rooms::StoredEntry> all(entries);
+    for (std::size_t at = 0; at < all.size(); at += per_row)
+        deliver_row(c, all.subspan(at, std::min(per_row, all.size() - at)));
     // Members that left or were removed stop following the room (they received the entry
     // about it as its subject).
     for (std::size_t i = 0; i < c.subscribers.size();) {
         auto member = c.policy->members.find(c.subscribers[i].to.org);
         if (member == c.policy->members.end() || !member->second.active) {
             c.subscribers.erase(c.subscribers.begin() + static_cast<std::ptrdiff_t>(i));
-            m.subscriptions.add(-1);
+            metrics().subscriptions.add(-1);
             --subscription_count_;
         } else {
             ++i;
         }
+    }
+}
+
+// One log row for these entries, and one message (or more, see encode_messages) per audience:
+// the subscribers that may see the same entries in the same views (an organisation's
+// sessions, or organisations the agreement treats alike) share one encoding.
+void Hub::deliver_row(Channel& c, std::span<const rooms::StoredEntry> entries) {
+    auto agreement = services_.agreement();
+    auto& m = metrics();
+    audit::Batch batch{c.room, c.public_id, "live", "case-consultation", {}, {}};
+    std::vector<std::vector<Disclosed>> shown(c.subscribers.size());
+    std::vector<std::string> views(c.subscribers.size());
+    for (const auto& e : entries) {
+        for (std::size_t i = 0; i < c.subscribers.size(); ++i) {
+            auto& s = c.subscribers[i];
+            if (!s.live) continue;
+            auto d = policy::decide(*agreement, *c.policy, e.meta, s.to.org);
+            batch.records.push_back(record_of(e, s.to, *c.policy, d));
+            s.position = e.seq;
+            views[i] += static_cast<char>('0' + static_cast<int>(d.view));
+            if (d.view == policy::View::none) {
+                m.withheld.inc();
+                continue;
+            }
+            shown[i].push_back({&e, d.view});
+            s.last_visible = e.seq;
+        }
+    }
+    if (batch.records.empty()) return;
+    struct Audience {
+        std::vector<std::shared_ptr<const std::string>> messages;
+        std::vector<std::weak_ptr<net::Session>> sessions;
+    };
+    std::vector<Audience> audiences;
+    std::unordered_map<std::string, std::size_t> audience_of;  // by the views of the entries
+    std::size_t events = 0;
+    for (std::size_t i = 0; i < c.subscribers.size(); ++i) {
+        if (shown[i].empty()) continue;
+        auto [it, fresh] = audience_of.try_emplace(views[i], audiences.size());
+        if (fresh) audiences.push_back({encode_messages(c.public_id, services_.cursors, c.room, shown[i]), {}});
+        audiences[it->second].sessions.push_back(c.subscribers[i].session);
+        events += shown[i].size();
+    }
+    batch.done = [audiences = std::move(audiences)](bool committed) {
+        for (const auto& audience : audiences)
+            for (const auto& session : audience.sessions)
+                if (auto s = session.lock()) {
+                    if (!committed) {
+                        s->close(protocol::CloseCode::try_again_later);
+                        continue;
+                    }
+                    for (const auto& message : audience.messages) s->send(message);
+                }
+    };
+    m.delivered.inc(events);
+    if (!services_.log.submit(std::move(batch))) {
+        // The disclosure log cannot keep up: deliver nothing unlogged. The subscribers
+        // resume later from what they have.
+        for (auto& s : c.subscribers)
+            if (auto session = s.session.lock()) session->close(protocol::CloseCode::try_again_later);
     }
 }
 
@@ -429,13 +493,12 @@ void Hub::catch_up(std::int64_t room, std::uint64_t sid) {
             s->position = entries->empty() ? to : entries->back().seq;
             if (!disclosed.empty()) s->last_visible = disclosed.back().entry->seq;
             metrics().resumed.inc(disclosed.size());
-            auto frame = disclosed.empty() ? nullptr
-                                           : std::make_shared<const std::string>(encode_events(
-                                                 c->public_id, services_.cursors, c->room, disclosed));
+            auto messages = encode_messages(c->public_id, services_.cursors, c->room, disclosed);
             // Commits complete in the order of submission, so the pages reach the member in order.
-            batch.done = [this, room, sid, serial, frame, weak = s->session, entries](bool committed) {
-                if (committed && frame)
-                    if (auto session = weak.lock()) session->send(frame);
+            batch.done = [this, room, sid, serial, messages = std::move(messages), weak = s->session](bool committed) {
+                if (committed)
+                    if (auto session = weak.lock())
+                        for (const auto& message : messages) session->send(message);
                 asio::post(io_, [this, room, sid, serial, committed] {
                     auto* c = channel(room);
                     auto* s = c ? c->find(sid, serial) : nullptr;

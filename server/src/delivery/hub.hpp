@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -64,6 +65,9 @@ public:
     void session_closed(std::uint64_t session);
 
     std::size_t subscriptions() const { return subscription_count_.load(); }
+    // Whether committed entries wait too long for their disclosure rows and delivery: the
+    // writer then takes no new work, so that memory stays bounded and members stay live.
+    bool behind() const;
 
 private:
     struct Subscriber;
@@ -80,6 +84,7 @@ private:
     void with_channel(const std::string& public_id, std::function<void(Channel*, bool readable)> then);
     void drain(Channel& c);
     void deliver(Channel& c, std::vector<rooms::StoredEntry>& entries);
+    void deliver_row(Channel& c, std::span<const rooms::StoredEntry> entries);
     void notify_subjects(const std::string& public_id, std::int64_t room, const policy::PolicyRoom& policy,
                          const std::vector<rooms::StoredEntry>& entries);
     void catch_up(std::int64_t room, std::uint64_t session);
@@ -95,6 +100,7 @@ private:
     std::unordered_map<std::string, std::int64_t> by_public_;
     std::unordered_map<std::int64_t, std::int64_t> published_head_;  // every room's last known position
     std::atomic<std::size_t> subscription_count_{0};
+    std::atomic<std::size_t> undelivered_{0};  // published entries not yet through deliver()
     std::uint64_t subscriber_serial_ = 0;
 };
 

@@ -42,6 +42,8 @@ struct Metrics {
     obs::Histogram& ack = obs::metrics().histogram("kamer_ack_latency_seconds",
                                                    "From receiving a change to sending its acknowledgement (after commit)");
     obs::Gauge& queue = obs::metrics().gauge("kamer_write_queue_depth", "Changes waiting for the writer");
+    obs::Histogram& paused = obs::metrics().histogram("kamer_write_paused_seconds",
+                                                      "Waits of the writer for delivery and the disclosure log to catch up");
 };
 Metrics& metrics() {
     static Metrics m;
@@ -96,6 +98,11 @@ void Writer::run() {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return;  // stopping, and everything queued is done
+            if (options_.delivery_behind && options_.delivery_behind()) {
+                auto from = std::chrono::steady_clock::now();
+                while (!stopping_ && options_.delivery_behind()) wake_.wait_for(lock, std::chrono::milliseconds(1));
+                metrics().paused.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count());
+            }
             while (!queue_.empty() && batch.size() < options_.max_batch) {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();

@@ -54,6 +54,10 @@ public:
         std::size_t max_queue = 20000;
         std::size_t max_cached_rooms = 5000;
         std::string node;
+        // While this says delivery is behind, the writer takes no new batch: every entry it
+        // commits must also be logged and delivered, and that backlog must not grow without
+        // bound. Requests wait in the queue meanwhile (and past max_queue are refused).
+        std::function<bool()> delivery_behind;
     };
     Writer(std::string url, const identity::PartnerRegistry& registry,
            std::function<std::shared_ptr<const policy::Agreement>()> agreement, const delivery::CursorCodec& cursors,
