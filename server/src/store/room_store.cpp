@@ -1,5 +1,6 @@
 #include "store/room_store.hpp"
 
+#include <algorithm>
 #include <openssl/rand.h>
 
 #include <charconv>
@@ -94,6 +95,12 @@ std::int64_t next_room_id(pqxx::work& tx) { return tx.exec1("SELECT nextval('roo
 
 std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::int64_t room, std::int64_t after,
                                              std::int64_t up_to, std::int64_t limit) {
+    // Positions are dense (the writer appends head + 1; entries are never deleted), so the
+    // page is exactly the positions after + 1 .. after + limit. Saying so bounds the plan too:
+    // with statistics from when the room was small, PostgreSQL otherwise fetched and sorted
+    // (on disk) the whole rest of the room for every page: 44 ms instead of 4 for a page of
+    // 2 000 in a room of 10 000 (EXPLAIN ANALYZE, before autovacuum's first analyze).
+    up_to = std::min(up_to, after + limit);
     auto rows = tx.exec_params(
         "SELECT seq, kind, coalesce(item_id::text, ''), version, author_org, category, array_to_json(audience),"
         " subject_org, signal, array_to_json(signal_audience), array_to_json(persons),"
