@@ -7,7 +7,6 @@
 #include <fstream>
 #include <optional>
 #include <functional>
-#include <malloc.h>
 #include <mutex>
 #include <thread>
 
@@ -64,12 +63,6 @@ int run_server(const Config& config) {
     // TlsStream lets OpenSSL write the socket with write(2), which raises SIGPIPE when the peer
     // is already gone; that must end the one connection (EPIPE), not kamerd.
     std::signal(SIGPIPE, SIG_IGN);
-    // Reading pages of entries allocates results of a megabyte and more, again and again. By
-    // default glibc maps such blocks afresh and hands freed heap back to the system, so every
-    // page pays for page faults (a quarter of kamerd's samples while members resume); keep them
-    // in the heap instead (README, Performance).
-    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
     auto logger = log::get("server");
     DatabaseSetup database(config.database);
     database.open();

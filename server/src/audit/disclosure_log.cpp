@@ -204,7 +204,10 @@ Verification verify(pqxx::connection& connection) {
     auto start = std::chrono::steady_clock::now();
     std::string prev(hash_size, '\0');
     std::int64_t expected = 1;
-    constexpr int page = 20000;
+    // Small pages: libpq assembles a whole result in memory, and with pages of 20 000 rows
+    // (live rows of a busy room hold up to 1 000 decisions) verification spent most of its time
+    // moving that buffer and faulting in fresh memory; 200 rows verified twice as fast.
+    constexpr int page = 200;
     pqxx::read_transaction tx(connection);
     for (;;) {
         auto rows = tx.exec_params("SELECT seq, body, prev_hash, hash FROM disclosures"
