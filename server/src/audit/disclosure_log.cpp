@@ -91,7 +91,6 @@ bool DisclosureLog::submit(Batch batch) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_ || queue_.size() >= options_.max_queue) return false;
-        queued_records_ += batch.records.size();
         queue_.push_back(std::move(batch));
     }
     wake_.notify_one();
@@ -126,9 +125,6 @@ void DisclosureLog::run() {
             queued.set(static_cast<std::int64_t>(queue_.size()));
         }
         write(batches);
-        std::size_t records = 0;
-        for (const auto& b : batches) records += b.records.size();
-        queued_records_ -= records;
     }
 }
 

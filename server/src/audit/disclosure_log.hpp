@@ -63,8 +63,6 @@ public:
     void start();
     void stop();  // writes what is queued first
     bool healthy() const { return healthy_.load(); }
-    // Decisions submitted and not yet committed (or given up).
-    std::size_t queued_records() const { return queued_records_.load(std::memory_order_relaxed); }
 
 private:
     void run();
@@ -78,7 +76,6 @@ private:
     bool stopping_ = false;
     std::thread thread_;
     std::atomic<bool> healthy_{true};
-    std::atomic<std::size_t> queued_records_{0};
     std::unique_ptr<pqxx::connection> connection_;
 };
 

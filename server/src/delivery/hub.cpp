@@ -178,7 +178,7 @@ void Hub::with_channel(const std::string& public_id, std::function<void(Channel*
 
 bool Hub::behind() const {
     return undelivered_.load(std::memory_order_relaxed) > max_undelivered_entries ||
-           services_.log.queued_records() > max_unlogged_records;
+           unlogged_live_.load(std::memory_order_relaxed) > max_unlogged_records;
 }
 
 void Hub::publish(std::vector<rooms::Published> batches) {
@@ -350,7 +350,10 @@ void Hub::deliver_row(Channel& c, std::span<const rooms::StoredEntry> entries) {
         audiences[it->second].sessions.push_back(c.subscribers[i].session);
         events += shown[i].size();
     }
-    batch.done = [audiences = std::move(audiences)](bool committed) {
+    std::size_t records = batch.records.size();
+    unlogged_live_ += records;
+    batch.done = [this, records, audiences = std::move(audiences)](bool committed) {
+        unlogged_live_ -= records;
         for (const auto& audience : audiences)
             for (const auto& session : audience.sessions)
                 if (auto s = session.lock()) {
@@ -361,13 +364,15 @@ void Hub::deliver_row(Channel& c, std::span<const rooms::StoredEntry> entries) {
                     for (const auto& message : audience.messages) s->send(message);
                 }
     };
-    m.delivered.inc(events);
     if (!services_.log.submit(std::move(batch))) {
         // The disclosure log cannot keep up: deliver nothing unlogged. The subscribers
         // resume later from what they have.
+        unlogged_live_ -= records;
         for (auto& s : c.subscribers)
             if (auto session = s.session.lock()) session->close(protocol::CloseCode::try_again_later);
+        return;
     }
+    m.delivered.inc(events);
 }
 
 void Hub::notify_subjects(const std::string& public_id, std::int64_t room, const policy::PolicyRoom& policy,

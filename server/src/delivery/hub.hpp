@@ -65,8 +65,10 @@ public:
     void session_closed(std::uint64_t session);
 
     std::size_t subscriptions() const { return subscription_count_.load(); }
-    // Whether committed entries wait too long for their disclosure rows and delivery: the
-    // writer then takes no new work, so that memory stays bounded and members stay live.
+    // Whether live delivery is behind what the writer committed (entries not yet through the
+    // gate, or decisions not yet logged): the writer then takes no new work, so that memory
+    // stays bounded and members stay live. Resumes do not count: each is paced by its reader
+    // and bounded on its own, and a region reconnecting must not stop the writing.
     bool behind() const;
 
 private:
@@ -100,7 +102,8 @@ private:
     std::unordered_map<std::string, std::int64_t> by_public_;
     std::unordered_map<std::int64_t, std::int64_t> published_head_;  // every room's last known position
     std::atomic<std::size_t> subscription_count_{0};
-    std::atomic<std::size_t> undelivered_{0};  // published entries not yet through deliver()
+    std::atomic<std::size_t> undelivered_{0};   // published entries not yet through deliver()
+    std::atomic<std::size_t> unlogged_live_{0};  // decisions of live deliveries not yet committed
     std::uint64_t subscriber_serial_ = 0;
 };
 
