@@ -27,7 +27,7 @@ audit::Record record_of(const rooms::StoredEntry& entry, const Recipient& to, co
 }
 
 std::vector<Disclosed> disclose(const policy::Agreement& agreement, const policy::PolicyRoom& room,
-                                const std::vector<rooms::StoredEntry>& entries, const Recipient& to, audit::Batch& log) {
+                                std::span<const rooms::StoredEntry> entries, const Recipient& to, audit::Batch& log) {
     std::vector<Disclosed> out;
     for (const auto& e : entries) {
         auto d = policy::decide(agreement, room, e.meta, to.org);

@@ -33,7 +33,7 @@ audit::Record record_of(const rooms::StoredEntry& entry, const Recipient& to, co
                         const policy::Decision& decision);
 
 std::vector<Disclosed> disclose(const policy::Agreement& agreement, const policy::PolicyRoom& room,
-                                const std::vector<rooms::StoredEntry>& entries, const Recipient& to, audit::Batch& log);
+                                std::span<const rooms::StoredEntry> entries, const Recipient& to, audit::Batch& log);
 
 // The view of an entry as sent: its body, or its signal body.
 const std::string& body_of(const Disclosed& d);

@@ -318,22 +318,13 @@ void Hub::deliver_row(Channel& c, std::span<const rooms::StoredEntry> entries) {
     auto& m = metrics();
     audit::Batch batch{c.room, c.public_id, "live", "case-consultation", {}, {}};
     std::vector<std::vector<Disclosed>> shown(c.subscribers.size());
-    std::vector<std::string> views(c.subscribers.size());
-    for (const auto& e : entries) {
-        for (std::size_t i = 0; i < c.subscribers.size(); ++i) {
-            auto& s = c.subscribers[i];
-            if (!s.live) continue;
-            auto d = policy::decide(*agreement, *c.policy, e.meta, s.to.org);
-            batch.records.push_back(record_of(e, s.to, *c.policy, d));
-            s.position = e.seq;
-            views[i] += static_cast<char>('0' + static_cast<int>(d.view));
-            if (d.view == policy::View::none) {
-                m.withheld.inc();
-                continue;
-            }
-            shown[i].push_back({&e, d.view});
-            s.last_visible = e.seq;
-        }
+    for (std::size_t i = 0; i < c.subscribers.size(); ++i) {
+        auto& s = c.subscribers[i];
+        if (!s.live) continue;
+        shown[i] = disclose(*agreement, *c.policy, entries, s.to, batch);
+        m.withheld.inc(entries.size() - shown[i].size());
+        s.position = entries.back().seq;
+        if (!shown[i].empty()) s.last_visible = shown[i].back().entry->seq;
     }
     if (batch.records.empty()) return;
     struct Audience {
@@ -341,11 +332,13 @@ void Hub::deliver_row(Channel& c, std::span<const rooms::StoredEntry> entries) {
         std::vector<std::weak_ptr<net::Session>> sessions;
     };
     std::vector<Audience> audiences;
-    std::unordered_map<std::string, std::size_t> audience_of;  // by the views of the entries
+    std::unordered_map<std::string, std::size_t> audience_of;  // by which entries, in which views
     std::size_t events = 0;
     for (std::size_t i = 0; i < c.subscribers.size(); ++i) {
         if (shown[i].empty()) continue;
-        auto [it, fresh] = audience_of.try_emplace(views[i], audiences.size());
+        std::string key;
+        for (const auto& d : shown[i]) key += std::to_string(d.entry->seq) + (d.view == policy::View::full ? 'f' : 's');
+        auto [it, fresh] = audience_of.try_emplace(key, audiences.size());
         if (fresh) audiences.push_back({encode_messages(c.public_id, services_.cursors, c.room, shown[i]), {}});
         audiences[it->second].sessions.push_back(c.subscribers[i].session);
         events += shown[i].size();
