@@ -144,7 +144,11 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
             std::int64_t seq = last.empty() ? 0 : last[0][0].as<std::int64_t>();
             std::string prev = last.empty() ? std::string(hash_size, '\0') : pqxx::binarystring(last[0][1]).str();
             const std::string at = format_timestamp(std::chrono::system_clock::now());
+            // The bodies travel as one binary parameter, cut apart by position: inside a JSON or
+            // array literal PostgreSQL would parse every escaped character (5 ms for the row of
+            // one resume page), and a parameter per value costs planning per row.
             json::array rows;
+            std::string bodies;
             std::uint64_t records = 0;
             for (const auto& b : batches) {
                 ++seq;
@@ -155,18 +159,21 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
                                             {"room_id", b.room ? json::value(b.room) : json::value(nullptr)},
                                             {"how", b.how},
                                             {"records", b.records.size()},
-                                            {"body", body},
+                                            {"start", bodies.size() + 1},
+                                            {"length", body.size()},
                                             {"prev_hash", hex(prev)},
                                             {"hash", hex(hash)}});
+                bodies += body;
                 records += b.records.size();
                 prev = std::move(hash);
             }
             tx.exec_params(
                 "INSERT INTO disclosures (seq, at, room_id, how, records, body, prev_hash, hash)"
-                " SELECT seq, at, room_id, how, records, body, decode(prev_hash, 'hex'), decode(hash, 'hex')"
+                " SELECT seq, at, room_id, how, records, convert_from(substring($2::bytea FROM start FOR length), 'UTF8'),"
+                " decode(prev_hash, 'hex'), decode(hash, 'hex')"
                 " FROM json_to_recordset($1::json) AS r(seq bigint, at timestamptz, room_id bigint, how text,"
-                " records integer, body text, prev_hash text, hash text)",
-                json::serialize(rows));
+                " records integer, start integer, length integer, prev_hash text, hash text)",
+                json::serialize(rows), pqxx::binarystring(bodies));
             tx.commit();
             healthy_ = true;
             rows_written.inc(batches.size());
