@@ -2,12 +2,15 @@
 
 #include <openssl/evp.h>
 
+#include <string_view>
+
 #include <boost/json.hpp>
 
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
 #include "store/database.hpp"
 #include "util/ids.hpp"
+#include "util/json_text.hpp"
 
 namespace kamer::server::audit {
 namespace json = boost::json;
@@ -31,7 +34,7 @@ std::string view_name(policy::View v) {
     return "withheld";
 }
 
-std::string sha256(const std::string& prev, const std::string& body) {
+std::string sha256(const std::string& prev, std::string_view body) {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
@@ -52,35 +55,51 @@ std::string hex(const std::string& bytes) {
 }  // namespace
 
 std::string row_body(std::int64_t seq, const std::string& at, const Batch& batch) {
-    json::array records;
-    records.reserve(batch.records.size());
+    // Written as text, not built as a JSON document first: a resume page's row holds 2 000
+    // records, and an object per record cost kamerd 12 ms of CPU per resume of 10 000 entries.
+    std::string out;
+    out.reserve(160 + batch.records.size() * 200);
+    auto text = [&out](std::string_view key, std::string_view value) {
+        out += ",\"";
+        out += key;
+        out += "\":\"";
+        append_json_escaped(out, value);
+        out += '"';
+    };
+    out += "{\"seq\":";
+    out += std::to_string(seq);
+    text("at", at);
+    text("room", batch.room_public);
+    text("how", batch.how);
+    text("purpose", batch.purpose);
+    out += ",\"records\":[";
     for (const auto& r : batch.records) {
-        json::object o;
-        o["e"] = r.entry;
-        if (!r.item.empty()) o["i"] = r.item;
-        o["k"] = r.kind;
-        if (r.category) o["c"] = protocol::to_string(*r.category);
+        if (&r != &batch.records.front()) out += ',';
+        out += "{\"e\":";
+        out += std::to_string(r.entry);
+        if (!r.item.empty()) text("i", r.item);
+        text("k", r.kind);
+        if (r.category) text("c", protocol::to_string(*r.category));
         if (!r.persons.empty()) {
-            json::array p;
-            for (const auto& ref : r.persons) p.emplace_back(ref);
-            o["p"] = std::move(p);
+            out += ",\"p\":[";
+            for (const auto& ref : r.persons) {
+                if (&ref != &r.persons.front()) out += ',';
+                out += '"';
+                append_json_escaped(out, ref);
+                out += '"';
+            }
+            out += ']';
         }
-        o["o"] = r.recipient;
-        if (!r.actor.empty()) o["a"] = r.actor;
-        if (!r.actor_for.empty()) o["af"] = r.actor_for;
-        o["r"] = r.role;
-        o["v"] = view_name(r.view);
-        o["b"] = r.basis;
-        records.push_back(std::move(o));
+        text("o", r.recipient);
+        if (!r.actor.empty()) text("a", r.actor);
+        if (!r.actor_for.empty()) text("af", r.actor_for);
+        text("r", r.role);
+        text("v", view_name(r.view));
+        text("b", r.basis);
+        out += '}';
     }
-    json::object body;
-    body["seq"] = seq;
-    body["at"] = at;
-    body["room"] = batch.room_public;
-    body["how"] = batch.how;
-    body["purpose"] = batch.purpose;
-    body["records"] = std::move(records);
-    return json::serialize(body);
+    out += "]}";
+    return out;
 }
 
 DisclosureLog::DisclosureLog(std::string url, Options options) : url_(std::move(url)), options_(options) {}

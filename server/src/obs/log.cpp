@@ -7,6 +7,8 @@
 #include <mutex>
 #include <string>
 
+#include "util/json_text.hpp"
+
 namespace kamer::log {
 namespace {
 
@@ -21,28 +23,6 @@ std::shared_ptr<spdlog::sinks::sink> make_json_sink() {
         R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","component":"%n",%v})",
         spdlog::pattern_time_type::utc));
     return sink;
-}
-
-void append_escaped(std::string& out, std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
-    for (char c : s) {
-        auto u = static_cast<unsigned char>(c);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (u < 0x20) {
-                    out += "\\u00";
-                    out += hex[u >> 4];
-                    out += hex[u & 0xf];
-                } else {
-                    out += c;
-                }
-        }
-    }
 }
 
 }  // namespace
@@ -84,18 +64,18 @@ void write(spdlog::logger& logger, spdlog::level::level_enum level, std::string_
     std::string line;
     line.reserve(64 + fields.size() * 24);
     line += "\"event\":\"";
-    append_escaped(line, event);
+    server::append_json_escaped(line, event);
     line += '"';
     for (const auto& [key, value] : fields) {
         line += ",\"";
-        append_escaped(line, key);
+        server::append_json_escaped(line, key);
         line += "\":";
         std::visit(
             [&](const auto& v) {
                 using V = std::decay_t<decltype(v)>;
                 if constexpr (std::is_same_v<V, std::string_view>) {
                     line += '"';
-                    append_escaped(line, v);
+                    server::append_json_escaped(line, v);
                     line += '"';
                 } else if constexpr (std::is_same_v<V, bool>) {
                     line += v ? "true" : "false";

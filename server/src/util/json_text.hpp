@@ -1,0 +1,12 @@
+#pragma once
+// JSON text written directly, where building a document first would cost more than the text.
+#include <string>
+#include <string_view>
+
+namespace kamer::server {
+
+// Appends s as the inside of a JSON string: quote, backslash and control characters escaped.
+// s must be UTF-8 (every string Kamer holds was validated as such on the way in).
+void append_json_escaped(std::string& out, std::string_view s);
+
+}  // namespace kamer::server
