@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <string_view>
 
 #include <boost/json.hpp>
@@ -226,18 +227,22 @@ Verification verify(pqxx::connection& connection) {
     auto start = std::chrono::steady_clock::now();
     std::string prev(hash_size, '\0');
     std::int64_t expected = 1;
-    // Small pages: libpq assembles a whole result in memory, and with pages of 20 000 rows
-    // (live rows of a busy room hold up to 1 000 decisions) verification spent most of its time
-    // moving that buffer and faulting in fresh memory; 200 rows verified twice as fast.
-    constexpr int page = 200;
+    // Pages of about 8 MB: libpq assembles a whole result in memory, and results of tens of
+    // megabytes (20 000 live rows, or 200 rows of resume pages of 2 000 decisions each) spent
+    // most of the time moving that buffer and faulting in fresh memory. On a log of resume
+    // rows (380 KB each), 2, 4, 8 and 16 MB pages verified in 0.60, 0.44, 0.36 and 0.42 s.
+    constexpr std::int64_t page_bytes = 8 << 20, max_page = 200;
+    std::int64_t page = 10;  // adapts once the size of the rows is known
     pqxx::read_transaction tx(connection);
     for (;;) {
         auto rows = tx.exec_params("SELECT seq, body, prev_hash, hash FROM disclosures"
                                    " WHERE seq >= $1 ORDER BY seq LIMIT $2",
                                    expected, page);
+        std::int64_t bytes = 0;
         for (const auto& r : rows) {
             auto seq = r[0].as<std::int64_t>();
-            std::string body = r[1].as<std::string>();
+            std::string_view body(r[1].c_str(), r[1].size());
+            bytes += static_cast<std::int64_t>(body.size());
             std::string stored_prev = pqxx::binarystring(r[2]).str();
             std::string stored_hash = pqxx::binarystring(r[3]).str();
             std::string problem;
@@ -265,6 +270,7 @@ Verification verify(pqxx::connection& connection) {
             ++expected;
         }
         if (rows.size() < static_cast<std::size_t>(page)) break;
+        page = std::clamp(page * page_bytes / std::max<std::int64_t>(bytes, 1), std::int64_t{1}, max_page);
     }
     v.head_hash = hex(prev);
     v.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
