@@ -63,9 +63,8 @@ std::string row_body(std::int64_t seq, const std::string& at, const Batch& batch
     auto text = [&out](std::string_view key, std::string_view value) {
         out += ",\"";
         out += key;
-        out += "\":\"";
-        append_json_escaped(out, value);
-        out += '"';
+        out += "\":";
+        append_json_string(out, value);
     };
     out += "{\"seq\":";
     out += std::to_string(seq);
@@ -85,9 +84,7 @@ std::string row_body(std::int64_t seq, const std::string& at, const Batch& batch
             out += ",\"p\":[";
             for (const auto& ref : r.persons) {
                 if (&ref != &r.persons.front()) out += ',';
-                out += '"';
-                append_json_escaped(out, ref);
-                out += '"';
+                append_json_string(out, ref);
             }
             out += ']';
         }
@@ -172,18 +169,19 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
             std::uint64_t records = 0;
             for (const auto& b : batches) {
                 ++seq;
-                auto body = row_body(seq, at, b);
+                auto start = bodies.size();
+                bodies += row_body(seq, at, b);
+                auto body = std::string_view(bodies).substr(start);
                 auto hash = sha256(prev, body);
                 rows.push_back(json::object{{"seq", seq},
                                             {"at", at},
                                             {"room_id", b.room ? json::value(b.room) : json::value(nullptr)},
                                             {"how", b.how},
                                             {"records", b.records.size()},
-                                            {"start", bodies.size() + 1},
+                                            {"start", start + 1},
                                             {"length", body.size()},
                                             {"prev_hash", hex(prev)},
                                             {"hash", hex(hash)}});
-                bodies += body;
                 records += b.records.size();
                 prev = std::move(hash);
             }

@@ -332,12 +332,13 @@ void Hub::deliver_row(Channel& c, std::span<const rooms::StoredEntry> entries) {
         std::vector<std::weak_ptr<net::Session>> sessions;
     };
     std::vector<Audience> audiences;
-    std::unordered_map<std::string, std::size_t> audience_of;  // by which entries, in which views
+    // Keyed by the view of each entry of the row: '-' withheld, 's' signal, 'f' full.
+    std::unordered_map<std::string, std::size_t> audience_of;
     std::size_t events = 0;
     for (std::size_t i = 0; i < c.subscribers.size(); ++i) {
         if (shown[i].empty()) continue;
-        std::string key;
-        for (const auto& d : shown[i]) key += std::to_string(d.entry->seq) + (d.view == policy::View::full ? 'f' : 's');
+        std::string key(entries.size(), '-');
+        for (const auto& d : shown[i]) key[d.entry - entries.data()] = d.view == policy::View::full ? 'f' : 's';
         auto [it, fresh] = audience_of.try_emplace(key, audiences.size());
         if (fresh) audiences.push_back({encode_messages(c.public_id, services_.cursors, c.room, shown[i]), {}});
         audiences[it->second].sessions.push_back(c.subscribers[i].session);

@@ -63,20 +63,17 @@ void write(spdlog::logger& logger, spdlog::level::level_enum level, std::string_
            std::initializer_list<Field> fields) {
     std::string line;
     line.reserve(64 + fields.size() * 24);
-    line += "\"event\":\"";
-    server::append_json_escaped(line, event);
-    line += '"';
+    line += "\"event\":";
+    server::append_json_string(line, event);
     for (const auto& [key, value] : fields) {
-        line += ",\"";
-        server::append_json_escaped(line, key);
-        line += "\":";
+        line += ',';
+        server::append_json_string(line, key);
+        line += ':';
         std::visit(
             [&](const auto& v) {
                 using V = std::decay_t<decltype(v)>;
                 if constexpr (std::is_same_v<V, std::string_view>) {
-                    line += '"';
-                    server::append_json_escaped(line, v);
-                    line += '"';
+                    server::append_json_string(line, v);
                 } else if constexpr (std::is_same_v<V, bool>) {
                     line += v ? "true" : "false";
                 } else {

@@ -2,8 +2,9 @@
 
 namespace kamer::server {
 
-void append_json_escaped(std::string& out, std::string_view s) {
+void append_json_string(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
+    out += '"';
     for (char c : s) {
         auto u = static_cast<unsigned char>(c);
         switch (c) {
@@ -22,6 +23,7 @@ void append_json_escaped(std::string& out, std::string_view s) {
                 }
         }
     }
+    out += '"';
 }
 
 }  // namespace kamer::server

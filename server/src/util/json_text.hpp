@@ -5,8 +5,8 @@
 
 namespace kamer::server {
 
-// Appends s as the inside of a JSON string: quote, backslash and control characters escaped.
+// Appends s as a JSON string: in quotes, with quote, backslash and control characters escaped.
 // s must be UTF-8 (every string Kamer holds was validated as such on the way in).
-void append_json_escaped(std::string& out, std::string_view s);
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace kamer::server
