@@ -461,7 +461,7 @@ TEST(DisclosureLog, WritesWhileTheWriterHoldsTheRoomItRefersTo) {
 
     auto writer = server::store::connect(database.runtime_url());
     pqxx::work locked(*writer);
-    auto heads = server::store::lock_rooms(locked, {room});
+    auto heads = server::store::start_batch(locked, {}, {room}).rooms;
     ASSERT_EQ(heads.size(), 1u);
 
     server::audit::DisclosureLog log(database.runtime_url(), {});

@@ -147,9 +147,10 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             }
             std::sort(wanted.begin(), wanted.end());
             wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-            auto stored = store::find_replies(tx, keys);
+            auto start = store::start_batch(tx, keys, wanted);
+            const auto& stored = start.replies;
             std::unordered_map<std::string, Room*> locked;
-            for (const auto& h : store::lock_rooms(tx, wanted)) {
+            for (const auto& h : start.rooms) {
                 touched.insert(h.public_id);
                 locked[h.public_id] = load(tx, h.public_id, h.id, h.head);
             }

@@ -78,16 +78,32 @@ std::array<unsigned char, 16> cursor_key(pqxx::connection& connection) {
     return key;
 }
 
-std::vector<RoomHead> lock_rooms(pqxx::work& tx, const std::vector<std::string>& public_ids) {
-    std::vector<RoomHead> out;
-    if (public_ids.empty()) return out;
+BatchStart start_batch(pqxx::work& tx, const std::vector<std::pair<int, std::string>>& keys,
+                       const std::vector<std::string>& public_ids) {
+    BatchStart out;
+    if (keys.empty() && public_ids.empty()) return out;
+    json::array wanted;
+    for (const auto& [org, id] : keys) wanted.push_back(json::object{{"org_id", org}, {"client_id", id}});
+    // One statement, so that a batch's reads cost one round trip: the rooms' rows first (the
+    // reply columns null), then the stored replies (the room columns null).
     // NO KEY UPDATE: writers still queue behind each other, but the foreign-key checks of rows
     // that refer to a room (a disclosure row written meanwhile) do not. FOR UPDATE blocked
     // them, and deadlocked with the disclosure log, which refers to several rooms at once.
-    auto rows = tx.exec_params("SELECT id, public_id::text, head_seq FROM rooms WHERE public_id = ANY($1::uuid[])"
-                               " ORDER BY id FOR NO KEY UPDATE",
-                               uuid_array(public_ids));
-    for (const auto& r : rows) out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::int64_t>()});
+    auto rows = tx.exec_params(
+        "WITH locked AS MATERIALIZED (SELECT id, public_id::text AS public_id, head_seq FROM rooms"
+        " WHERE public_id = ANY($2::uuid[]) ORDER BY id FOR NO KEY UPDATE)"
+        " SELECT id, public_id, head_seq, NULL::integer, NULL::text, NULL::text, NULL::text FROM locked"
+        " UNION ALL"
+        " SELECT NULL, NULL, NULL, o.org_id, o.client_id, encode(o.request_hash, 'hex'), o.reply FROM ops o"
+        " JOIN json_to_recordset($1::json) AS w(org_id integer, client_id text)"
+        " ON o.org_id = w.org_id AND o.client_id = w.client_id",
+        json::serialize(wanted), uuid_array(public_ids));
+    for (const auto& r : rows) {
+        if (!r[0].is_null())
+            out.rooms.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::int64_t>()});
+        else
+            out.replies[{r[3].as<int>(), r[4].as<std::string>()}] = {r[5].as<std::string>(), r[6].as<std::string>()};
+    }
     return out;
 }
 
@@ -293,22 +309,6 @@ void notify_rooms(WriteScript& script, const std::vector<RoomRange>& ranges, con
     for (const auto& r : ranges)
         list.emplace_back(std::to_string(r.room) + ":" + std::to_string(r.first) + ":" + std::to_string(r.head) + ":" + node);
     script.add("SELECT pg_notify('kamer_room', p) FROM json_array_elements_text($1::json) p", json::serialize(list));
-}
-
-std::map<std::pair<int, std::string>, StoredReply> find_replies(pqxx::work& tx,
-                                                                const std::vector<std::pair<int, std::string>>& keys) {
-    std::map<std::pair<int, std::string>, StoredReply> out;
-    if (keys.empty()) return out;
-    json::array wanted;
-    for (const auto& [org, id] : keys) wanted.push_back(json::object{{"org_id", org}, {"client_id", id}});
-    auto rows = tx.exec_params(
-        "SELECT o.org_id, o.client_id, encode(o.request_hash, 'hex'), o.reply FROM ops o"
-        " JOIN json_to_recordset($1::json) AS w(org_id integer, client_id text)"
-        " ON o.org_id = w.org_id AND o.client_id = w.client_id",
-        json::serialize(wanted));
-    for (const auto& r : rows)
-        out[{r[0].as<int>(), r[1].as<std::string>()}] = {r[2].as<std::string>(), r[3].as<std::string>()};
-    return out;
 }
 
 void insert_replies(WriteScript& script, const std::vector<NewReply>& replies) {

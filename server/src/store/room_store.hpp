@@ -26,9 +26,6 @@ struct RoomHead {
     std::int64_t head = 0;
 };
 
-// Locks the rooms (in id order, so that nodes cannot deadlock on them) and returns their heads.
-std::vector<RoomHead> lock_rooms(pqxx::work& tx, const std::vector<std::string>& public_ids);
-
 std::int64_t next_room_id(pqxx::work& tx);
 
 // Entries of a room with after < seq <= up_to, in order, at most `limit`.
@@ -56,8 +53,15 @@ struct StoredReply {
     std::string request_hash;  // hex
     std::string reply;
 };
-std::map<std::pair<int, std::string>, StoredReply> find_replies(pqxx::work& tx,
-                                                                const std::vector<std::pair<int, std::string>>& keys);
+// What a write batch starts with, in one round trip: the rooms it changes, locked (in id order,
+// so that nodes cannot deadlock on them) with their heads, and the replies already stored for
+// its idempotency keys.
+struct BatchStart {
+    std::vector<RoomHead> rooms;
+    std::map<std::pair<int, std::string>, StoredReply> replies;
+};
+BatchStart start_batch(pqxx::work& tx, const std::vector<std::pair<int, std::string>>& keys,
+                       const std::vector<std::string>& public_ids);
 struct NewReply {
     int org;
     std::string client_id;
