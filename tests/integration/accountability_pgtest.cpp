@@ -262,6 +262,64 @@ TEST_F(Accountability, SubjectReportListsExactlyTheDisclosuresThatHappened) {
     for (const auto& i : police_report.items) EXPECT_NE(*i.item, health);
 }
 
+// What the disclosure log holds about one item and one organisation: "how view basis" per record.
+std::multiset<std::string> logged(const TestDatabase& db, const std::string& room, const std::string& item,
+                                  const std::string& oin) {
+    auto c = server::store::connect(db.owner_url());
+    pqxx::read_transaction tx(*c);
+    std::multiset<std::string> out;
+    for (const auto& row : tx.exec_params("SELECT d.body FROM disclosures d JOIN rooms r ON r.id = d.room_id"
+                                          " WHERE r.public_id = $1::uuid ORDER BY d.seq",
+                                          room)) {
+        auto body = json::parse(row[0].c_str()).as_object();
+        for (const auto& rec : body.at("records").as_array()) {
+            const auto& o = rec.as_object();
+            auto* i = o.if_contains("i");
+            if (i && i->as_string() == item && o.at("o").as_string() == oin)
+                out.insert(std::string(body.at("how").as_string()) + " " + std::string(o.at("v").as_string()) + " " +
+                           std::string(o.at("b").as_string()));
+        }
+    }
+    return out;
+}
+
+// Listings, search and reports show full items only. An item a member may see only as its
+// signal is left out of them, and the log says it was withheld there, not that a signal went.
+TEST_F(Accountability, ListingsSearchAndReportsLogAsWithheldWhatTheyLeaveOut) {
+    Member gemeente("gemeente", port), politie("politie", port), ggz("ggz", port);
+    auto room = open_room(gemeente, {&politie, &ggz});
+    DecisionRecord d;
+    d.room = room;
+    d.text = "signal-only-marker: the ex-partner will be prosecuted";
+    d.owner = politie.oin();
+    d.due = date_offset(10);
+    d.category = Category::justice;
+    d.persons = List<Token, 50>{Token("p1")};
+    d.signal = Signal{Name("Politie has taken a justice decision"), {}};
+    auto item = *politie.call(d).item;
+
+    for (const auto& x : ggz.call(DecisionList{}).decisions) EXPECT_NE(x.decision, item);
+    EXPECT_TRUE(ggz.call(Search{Name("signal-only-marker"), room, {}}).hits.empty());
+    SubjectReport report;
+    report.room = room;
+    report.person = Token("p1");
+    for (const auto& i : ggz.connection().call(report, {}, privacy_officer("ggz")).items) EXPECT_NE(*i.item, item);
+    EXPECT_EQ(logged(env->database, room, item, ggz.oin()),
+              (std::multiset<std::string>{"listing withheld withheld:signal-only", "report withheld withheld:signal-only",
+                                          "search withheld withheld:signal-only"}));
+
+    // Live, the signal itself goes to GGZ, and is logged as such.
+    auto seen = ggz.subscribe(room);
+    ASSERT_NE(find_item(seen, item, "signal"), nullptr);
+    EXPECT_EQ(logged(env->database, room, item, ggz.oin()).count("resume signal signal"), 1u);
+
+    // The police, who may see the decision, find it in the listing.
+    bool listed = false;
+    for (const auto& x : politie.call(DecisionList{}).decisions) listed = listed || x.decision == item;
+    EXPECT_TRUE(listed);
+    EXPECT_EQ(logged(env->database, room, item, politie.oin()).count("listing full author"), 1u);
+}
+
 // The organisation is accountable through its certificate; the professional acting for it is
 // stated per session (hello) or per message, shown with its entries and logged as receiver.
 TEST_F(Accountability, TheActingProfessionalIsRecordedPerSessionOrPerMessage) {

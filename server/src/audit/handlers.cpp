@@ -140,9 +140,9 @@ void add_subject_report(net::Router& router, RoomServices& s) {
                         if (e.meta.item.empty() || index.count(e.meta.item) ||
                             std::find(e.persons.begin(), e.persons.end(), ref) == e.persons.end())
                             continue;
-                        auto d = policy::decide(*agreement, view->policy, e.meta, to.org);
-                        batch.records.push_back(delivery::record_of(e, to, view->policy, d));
-                        if (d.view != policy::View::full) continue;
+                        if (delivery::disclose(*agreement, view->policy, {&e, 1}, to, batch, delivery::Shows::full_only)
+                                .empty())
+                            continue;
                         auto body = json::parse(e.body).as_object();
                         protocol::SubjectItem item;
                         item.room = view->public_id;

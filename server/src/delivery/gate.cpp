@@ -1,7 +1,9 @@
 #include "delivery/gate.hpp"
 
 namespace kamer::server::delivery {
+namespace {
 
+// The recipient's role at the table as the log names it ("chair", "participant+regisseur").
 std::string role_of(const policy::PolicyRoom& room, int org) {
     auto m = room.members.find(org);
     std::string role = m == room.members.end() ? "none" : std::string(protocol::to_string(m->second.role));
@@ -26,11 +28,16 @@ audit::Record record_of(const rooms::StoredEntry& entry, const Recipient& to, co
     return r;
 }
 
+}  // namespace
+
 std::vector<Disclosed> disclose(const policy::Agreement& agreement, const policy::PolicyRoom& room,
-                                std::span<const rooms::StoredEntry> entries, const Recipient& to, audit::Batch& log) {
+                                std::span<const rooms::StoredEntry> entries, const Recipient& to, audit::Batch& log,
+                                Shows shows) {
     std::vector<Disclosed> out;
     for (const auto& e : entries) {
         auto d = policy::decide(agreement, room, e.meta, to.org);
+        if (shows == Shows::full_only && d.view == policy::View::signal)
+            d = {policy::View::none, policy::BasisKind::signal_only, {}};
         log.records.push_back(record_of(e, to, room, d));
         if (d.view != policy::View::none) out.push_back({&e, d.view});
     }

@@ -26,14 +26,15 @@ struct Disclosed {
     policy::View view;  // full or signal
 };
 
-// The recipient's role at the table as the log names it ("chair", "participant+regisseur").
-std::string role_of(const policy::PolicyRoom& room, int org);
-
-audit::Record record_of(const rooms::StoredEntry& entry, const Recipient& to, const policy::PolicyRoom& room,
-                        const policy::Decision& decision);
+// What a reply can show. Events show an entry in full or as its signal; listings, search and
+// reports show full items only (a signal there would say that something hidden exists or
+// matched), so for them an entry the recipient may see only as a signal is withheld, and
+// logged as withheld: the log records what was sent, not what could have been.
+enum class Shows { full_or_signal, full_only };
 
 std::vector<Disclosed> disclose(const policy::Agreement& agreement, const policy::PolicyRoom& room,
-                                std::span<const rooms::StoredEntry> entries, const Recipient& to, audit::Batch& log);
+                                std::span<const rooms::StoredEntry> entries, const Recipient& to, audit::Batch& log,
+                                Shows shows = Shows::full_or_signal);
 
 // The view of an entry as sent: its body, or its signal body.
 const std::string& body_of(const Disclosed& d);

@@ -379,15 +379,15 @@ void Hub::notify_subjects(const std::string& public_id, std::int64_t room, const
         auto org = services_.registry.find(*e.meta.subject);
         if (!org) continue;
         audit::Batch batch{room, public_id, "notice", "case-consultation", {}, {}};
+        std::vector<std::weak_ptr<net::Session>> targets;
         for (const auto& s : sessions) {
             const auto& actor = s->peer().actor;
             Recipient to{org->id, org->oin, actor ? std::string(actor->id) : "",
                          actor && actor->acting_for ? std::string(*actor->acting_for) : ""};
-            batch.records.push_back(record_of(e, to, policy, policy::decide(*agreement, policy, e.meta, org->id)));
+            if (!disclose(*agreement, policy, {&e, 1}, to, batch, Shows::full_only).empty()) targets.push_back(s);
         }
         auto frame = std::make_shared<const std::string>("{\"type\":\"notice\",\"body\":{\"room\":\"" + public_id +
                                                          "\",\"entry\":" + e.body + "}}");
-        std::vector<std::weak_ptr<net::Session>> targets(sessions.begin(), sessions.end());
         batch.done = [targets = std::move(targets), frame](bool committed) {
             if (!committed) return;
             for (const auto& t : targets)

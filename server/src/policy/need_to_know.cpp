@@ -33,6 +33,7 @@ std::string Decision::basis_text() const {
         case BasisKind::not_member: return "withheld:not-member";
         case BasisKind::audience: return "withheld:audience";
         case BasisKind::not_allowed: return "withheld:agreement";
+        case BasisKind::signal_only: return "withheld:signal-only";
     }
     return "unknown";
 }

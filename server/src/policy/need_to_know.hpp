@@ -58,6 +58,7 @@ enum class BasisKind {
     not_member,   // withheld: not an active member
     audience,     // withheld: not in the author's audience
     not_allowed,  // withheld: the agreement does not allow this category for the recipient
+    signal_only,  // withheld: only the signal was allowed, and the reply shows full items only
 };
 
 struct Decision {

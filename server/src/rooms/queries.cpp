@@ -207,9 +207,8 @@ void add_plan_get(net::Router& router, RoomServices& s) {
                 as_entry.kind = item->entry_kind;
                 as_entry.meta = item->meta;
                 as_entry.persons = item->persons;
-                auto d = policy::decide(*agreement, view, item->meta, to.org);
-                batch.records.push_back(delivery::record_of(as_entry, to, view, d));
-                if (d.view != policy::View::full) continue;
+                if (delivery::disclose(*agreement, view, {&as_entry, 1}, to, batch, delivery::Shows::full_only).empty())
+                    continue;
                 protocol::PlanAgreementState a;
                 a.agreement = item->id;
                 if (auto* t = item->content.if_contains("text")) a.text = std::string(t->as_string());

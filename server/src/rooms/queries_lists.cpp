@@ -48,28 +48,6 @@ std::optional<std::pair<std::string, std::string>> parse_page_key(const std::str
     return std::make_pair(date, uuid);
 }
 
-StoredEntry meta_entry(const pqxx::row& row, std::int64_t room) {
-    StoredEntry e;
-    e.room = room;
-    e.seq = row["seq"].as<std::int64_t>();
-    e.kind = row["kind"].as<std::string>();
-    e.meta.item = row["item"].as<std::string>();
-    e.meta.author = row["author_org"].as<int>();
-    if (!row["category"].is_null()) {
-        protocol::Category c{};
-        protocol::from_string(row["category"].as<std::string>(), c);
-        e.meta.category = c;
-    }
-    e.meta.audience = store::parse_int_list(row["audience"]);
-    e.persons = store::parse_text_list(row["persons"]);
-    e.body = row["body"].as<std::string>();
-    return e;
-}
-
-constexpr const char* entry_columns =
-    " e.seq, e.kind, e.item_id::text AS item, e.author_org, e.category, array_to_json(e.audience) AS audience,"
-    " array_to_json(e.persons) AS persons, e.body";
-
 struct Page {
     std::optional<std::pair<std::string, std::string>> after;
     std::int64_t limit;
@@ -111,7 +89,7 @@ void add_decisions(net::Router& router, RoomServices& s) {
             while (!more) {
                 auto rows = tx.exec_params(
                     std::string("SELECT d.item_id::text AS decision, d.due::text AS due, d.done, d.owner_org, d.room_id,"
-                                " r.public_id::text AS room, r.case_ref,") + entry_columns +
+                                " r.public_id::text AS room, r.case_ref,") + store::entry_columns +
                         " FROM decisions d"
                         " JOIN members m ON m.room_id = d.room_id AND m.org_id = $1 AND m.status = 'active'"
                         " JOIN rooms r ON r.id = d.room_id AND r.purged_at IS NULL"
@@ -127,14 +105,13 @@ void add_decisions(net::Router& router, RoomServices& s) {
                 for (const auto& row : rows) {
                     after = {row["due"].as<std::string>(), row["decision"].as<std::string>()};
                     auto room = row["room_id"].as<std::int64_t>();
-                    auto e = meta_entry(row, room);
+                    auto e = store::entry_of(row, room);
                     const auto& view = views.of(room);
                     auto& batch = batches.try_emplace(room, audit::Batch{room, view.public_id, "listing", "case-consultation", {}, {}})
                                       .first->second;
-                    auto d = policy::decide(*agreement, view.policy, e.meta, to.org);
                     if (json::parse(e.body).as_object().contains("redacted")) continue;  // nothing left to show
-                    batch.records.push_back(delivery::record_of(e, to, view.policy, d));
-                    if (d.view != policy::View::full) continue;
+                    if (delivery::disclose(*agreement, view.policy, {&e, 1}, to, batch, delivery::Shows::full_only).empty())
+                        continue;
                     protocol::DecisionSummary ds;
                     ds.room = view.public_id;
                     ds.case_ref = row["case_ref"].as<std::string>();
@@ -184,7 +161,7 @@ void add_checkpoints(net::Router& router, RoomServices& s) {
             while (!more) {
                 auto rows = tx.exec_params(
                     std::string("SELECT c.item_id::text AS agreement, c.due::text AS due, c.owner_org, c.room_id,"
-                                " r.public_id::text AS room, r.case_ref,") + entry_columns +
+                                " r.public_id::text AS room, r.case_ref,") + store::entry_columns +
                         " FROM checkpoints c"
                         " JOIN members m ON m.room_id = c.room_id AND m.org_id = $1 AND m.status = 'active'"
                         " JOIN rooms r ON r.id = c.room_id AND r.purged_at IS NULL AND r.state <> 'closed'"
@@ -197,14 +174,13 @@ void add_checkpoints(net::Router& router, RoomServices& s) {
                 for (const auto& row : rows) {
                     after = {row["due"].as<std::string>(), row["agreement"].as<std::string>()};
                     auto room = row["room_id"].as<std::int64_t>();
-                    auto e = meta_entry(row, room);
+                    auto e = store::entry_of(row, room);
                     if (json::parse(e.body).as_object().contains("redacted")) continue;
                     const auto& view = views.of(room);
                     auto& batch = batches.try_emplace(room, audit::Batch{room, view.public_id, "listing", "case-consultation", {}, {}})
                                       .first->second;
-                    auto d = policy::decide(*agreement, view.policy, e.meta, to.org);
-                    batch.records.push_back(delivery::record_of(e, to, view.policy, d));
-                    if (d.view != policy::View::full) continue;
+                    if (delivery::disclose(*agreement, view.policy, {&e, 1}, to, batch, delivery::Shows::full_only).empty())
+                        continue;
                     protocol::CheckpointSummary c;
                     c.room = view.public_id;
                     c.case_ref = row["case_ref"].as<std::string>();
@@ -271,10 +247,9 @@ void add_search(net::Router& router, RoomServices& s) {
                 const auto& view = views.of(room);
                 auto& batch = batches.try_emplace(room, audit::Batch{room, view.public_id, "search", "case-consultation", {}, {}})
                                   .first->second;
-                auto d = policy::decide(*agreement, view.policy, entries[0].meta, to.org);
-                if (d.view == policy::View::signal) d = {policy::View::none, policy::BasisKind::not_allowed, {}};
-                batch.records.push_back(delivery::record_of(entries[0], to, view.policy, d));
-                if (d.view != policy::View::full) continue;
+                if (delivery::disclose(*agreement, view.policy, {entries.data(), 1}, to, batch, delivery::Shows::full_only)
+                        .empty())
+                    continue;
                 kept.push_back(std::move(entries[0]));
                 shown.emplace_back(room, kept.size() - 1);
             }

@@ -33,6 +33,12 @@ std::int64_t next_room_id(pqxx::work& tx);
 std::optional<std::vector<int>> parse_int_list(const pqxx::field& f);
 std::vector<std::string> parse_text_list(const pqxx::field& f);
 
+// The columns of an entry (of table `e`), for queries that read entries with other tables:
+// they end their select list with these, and entry_of reads the entry from the row's last
+// columns. Every reader so decides on the same, whole entry (signal and subject included).
+extern const char* const entry_columns;
+rooms::StoredEntry entry_of(const pqxx::row& row, std::int64_t room);
+
 std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::int64_t room, std::int64_t after,
                                              std::int64_t up_to, std::int64_t limit);
 
