@@ -518,7 +518,7 @@ TEST(DisclosureLog, WritesWhileTheWriterHoldsTheRoomItRefersTo) {
     auto room = *gemeente.call(open).room;
 
     auto writer = server::store::connect(database.runtime_url());
-    pqxx::work locked(*writer);
+    server::store::BatchTransaction locked(*writer);
     auto heads = server::store::start_batch(locked, {}, {room}).rooms;
     ASSERT_EQ(heads.size(), 1u);
 
@@ -532,7 +532,7 @@ TEST(DisclosureLog, WritesWhileTheWriterHoldsTheRoomItRefersTo) {
     ASSERT_TRUE(log.submit(std::move(batch)));
     auto outcome = committed.get_future();
     bool in_time = outcome.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-    locked.abort();
+    locked.rollback();
     EXPECT_TRUE(in_time) << "the disclosure row waited for the writer's lock";
     if (!in_time) outcome.wait();
     EXPECT_TRUE(outcome.get());

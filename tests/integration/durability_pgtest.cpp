@@ -13,6 +13,8 @@
 #include "policy/agreement.hpp"
 #include "private_cluster.hpp"
 #include "rooms/writer.hpp"
+#include "store/batch_transaction.hpp"
+#include "store/database.hpp"
 
 namespace kamer::test {
 namespace {
@@ -69,6 +71,55 @@ TEST(WritePath, WaitsWhileDeliveryIsBehindAndGoesOnAfter) {
     ASSERT_EQ(reply.wait_for(10s), std::future_status::ready) << "did not go on once delivery caught up";
     EXPECT_EQ(reply.get().find("error"), std::string::npos);
     writer.stop();
+}
+
+// The writer's transaction: BEGIN travels with the reads, COMMIT with the writes. What is not
+// committed is rolled back, a failing write takes the batch's other writes with it, and a
+// caller that went on after a failed statement cannot commit (a bare COMMIT there would roll
+// back without an error, and the writer would acknowledge what was lost).
+TEST(BatchTransaction, CommitsAllOfItsWritesOrNone) {
+    TestDatabase database;
+    auto c = server::store::connect(database.owner_url());
+    pqxx::nontransaction(*c).exec("CREATE TABLE batch_probe (x integer PRIMARY KEY)");
+    auto count = [&] { return pqxx::nontransaction(*c).exec1("SELECT count(*) FROM batch_probe")[0].as<int>(); };
+    {
+        server::store::BatchTransaction tx(*c);
+        EXPECT_EQ(tx.begin("SELECT count(*) FROM batch_probe")[0][0].as<int>(), 0);
+        tx.statements().exec("INSERT INTO batch_probe VALUES (1)");
+        tx.commit("INSERT INTO batch_probe VALUES (2);\nINSERT INTO batch_probe VALUES (3);\n");
+    }
+    EXPECT_EQ(count(), 3);
+    {
+        server::store::BatchTransaction tx(*c);
+        tx.begin("SELECT 1");
+        tx.statements().exec("INSERT INTO batch_probe VALUES (4)");
+    }
+    EXPECT_EQ(count(), 3) << "what is not committed is rolled back";
+    {
+        server::store::BatchTransaction tx(*c);
+        tx.begin("SELECT 1");
+        EXPECT_THROW(tx.commit("INSERT INTO batch_probe VALUES (5);\nINSERT INTO batch_probe VALUES (1);\n"),
+                     pqxx::unique_violation);
+    }
+    EXPECT_EQ(count(), 3) << "a failing write takes the batch's other writes with it";
+    {
+        server::store::BatchTransaction tx(*c);
+        tx.begin("SELECT 1");
+        tx.statements().exec("INSERT INTO batch_probe VALUES (6)");
+        EXPECT_THROW(tx.statements().exec("INSERT INTO batch_probe VALUES (1)"), pqxx::unique_violation);
+        EXPECT_THROW(tx.commit(""), pqxx::sql_error) << "committed an aborted transaction as if it were whole";
+    }
+    EXPECT_EQ(count(), 3);
+}
+
+TEST(BatchTransaction, AConnectionLostOnTheWayToCommitIsReportedInDoubt) {
+    TestDatabase database;
+    auto c = server::store::connect(database.owner_url());
+    server::store::BatchTransaction tx(*c);
+    auto pid = tx.begin("SELECT pg_backend_pid()")[0][0].as<int>();
+    auto other = server::store::connect(database.owner_url());
+    pqxx::nontransaction(*other).exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+    EXPECT_THROW(tx.commit("SELECT 1;\n"), pqxx::in_doubt_error);
 }
 
 }  // namespace

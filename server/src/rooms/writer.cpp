@@ -113,7 +113,7 @@ void Writer::run() {
     }
 }
 
-Room* Writer::load(pqxx::work& tx, const std::string& public_id, std::int64_t id, std::int64_t head) {
+Room* Writer::load(pqxx::transaction_base& tx, const std::string& public_id, std::int64_t id, std::int64_t head) {
     auto& slot = cache_[public_id];
     slot.used = batches_;
     if (slot.room && slot.room->head == head) return slot.room.get();
@@ -137,7 +137,8 @@ void Writer::process(std::vector<WriteRequest>& batch) {
         try {
             if (!connection_) connection_ = store::connect(url_);
             auto agreement = agreement_();
-            pqxx::work tx(*connection_);
+            store::BatchTransaction batch_tx(*connection_);
+            auto& tx = batch_tx.statements();
 
             std::vector<std::pair<int, std::string>> keys;
             std::vector<std::string> wanted;
@@ -147,7 +148,7 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             }
             std::sort(wanted.begin(), wanted.end());
             wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-            auto start = store::start_batch(tx, keys, wanted);
+            auto start = store::start_batch(batch_tx, keys, wanted);
             const auto& stored = start.replies;
             std::unordered_map<std::string, Room*> locked;
             for (const auto& h : start.rooms) {
@@ -230,10 +231,12 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             store::save_grants(script, items);
             store::insert_replies(script, new_replies);
             store::notify_rooms(script, heads, options_.node);
-            script.run();
-            // Redaction rewrites entries the script may just have inserted.
-            for (const auto& [room, item] : changes.redacted) store::redact_entries(tx, room, item);
-            tx.commit();
+            if (!changes.redacted.empty()) {
+                // Redaction rewrites entries the script may just have inserted.
+                script.run();
+                for (const auto& [room, item] : changes.redacted) store::redact_entries(tx, room, item);
+            }
+            batch_tx.commit(script.release());
             healthy_ = true;
 
             auto& m = metrics();

@@ -75,7 +75,7 @@ public:
 private:
     void run();
     void process(std::vector<WriteRequest>& batch);
-    Room* load(pqxx::work& tx, const std::string& public_id, std::int64_t id, std::int64_t head);
+    Room* load(pqxx::transaction_base& tx, const std::string& public_id, std::int64_t id, std::int64_t head);
 
     std::string url_;
     const identity::PartnerRegistry& registry_;

@@ -78,26 +78,25 @@ std::array<unsigned char, 16> cursor_key(pqxx::connection& connection) {
     return key;
 }
 
-BatchStart start_batch(pqxx::work& tx, const std::vector<std::pair<int, std::string>>& keys,
+BatchStart start_batch(BatchTransaction& tx, const std::vector<std::pair<int, std::string>>& keys,
                        const std::vector<std::string>& public_ids) {
-    BatchStart out;
-    if (keys.empty() && public_ids.empty()) return out;
     json::array wanted;
     for (const auto& [org, id] : keys) wanted.push_back(json::object{{"org_id", org}, {"client_id", id}});
-    // One statement, so that a batch's reads cost one round trip: the rooms' rows first (the
-    // reply columns null), then the stored replies (the room columns null).
+    auto& q = tx.statements();
+    // One statement, which goes with BEGIN: the rooms' rows first (the reply columns null),
+    // then the stored replies (the room columns null).
     // NO KEY UPDATE: writers still queue behind each other, but the foreign-key checks of rows
     // that refer to a room (a disclosure row written meanwhile) do not. FOR UPDATE blocked
     // them, and deadlocked with the disclosure log, which refers to several rooms at once.
-    auto rows = tx.exec_params(
+    auto rows = tx.begin(
         "WITH locked AS MATERIALIZED (SELECT id, public_id::text AS public_id, head_seq FROM rooms"
-        " WHERE public_id = ANY($2::uuid[]) ORDER BY id FOR NO KEY UPDATE)"
+        " WHERE public_id = ANY(" + q.quote(uuid_array(public_ids)) + "::uuid[]) ORDER BY id FOR NO KEY UPDATE)"
         " SELECT id, public_id, head_seq, NULL::integer, NULL::text, NULL::text, NULL::text FROM locked"
         " UNION ALL"
         " SELECT NULL, NULL, NULL, o.org_id, o.client_id, encode(o.request_hash, 'hex'), o.reply FROM ops o"
-        " JOIN json_to_recordset($1::json) AS w(org_id integer, client_id text)"
-        " ON o.org_id = w.org_id AND o.client_id = w.client_id",
-        json::serialize(wanted), uuid_array(public_ids));
+        " JOIN json_to_recordset(" + q.quote(json::serialize(wanted)) + "::json) AS w(org_id integer, client_id text)"
+        " ON o.org_id = w.org_id AND o.client_id = w.client_id");
+    BatchStart out;
     for (const auto& r : rows) {
         if (!r[0].is_null())
             out.rooms.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::int64_t>()});
@@ -107,7 +106,7 @@ BatchStart start_batch(pqxx::work& tx, const std::vector<std::pair<int, std::str
     return out;
 }
 
-std::int64_t next_room_id(pqxx::work& tx) { return tx.exec1("SELECT nextval('rooms_id_seq')")[0].as<std::int64_t>(); }
+std::int64_t next_room_id(pqxx::transaction_base& tx) { return tx.exec1("SELECT nextval('rooms_id_seq')")[0].as<std::int64_t>(); }
 
 const char* const entry_columns =
     "e.seq, e.kind, coalesce(e.item_id::text, ''), e.version, e.author_org, e.category, array_to_json(e.audience),"
@@ -299,7 +298,7 @@ void strip_content(json::object& data) {
     for (const char* key : {"attachments", "disclosed", "title"}) data.erase(key);
 }
 
-void redact_entries(pqxx::work& tx, std::int64_t room, const std::string& item) {
+void redact_entries(pqxx::transaction_base& tx, std::int64_t room, const std::string& item) {
     auto rows = tx.exec_params("SELECT seq, body FROM entries WHERE room_id = $1 AND item_id = $2::uuid"
                                " AND kind <> 'item.redacted'",
                                room, item);

@@ -13,6 +13,7 @@
 
 #include "rooms/entry.hpp"
 #include "rooms/room.hpp"
+#include "store/batch_transaction.hpp"
 #include "store/write_script.hpp"
 
 namespace kamer::server::store {
@@ -26,7 +27,7 @@ struct RoomHead {
     std::int64_t head = 0;
 };
 
-std::int64_t next_room_id(pqxx::work& tx);
+std::int64_t next_room_id(pqxx::transaction_base& tx);
 
 // Entries of a room with after < seq <= up_to, in order, at most `limit`.
 // Columns read with array_to_json(...): int[] (null stays absent) and text[].
@@ -48,7 +49,7 @@ void save_members(WriteScript& script, const std::vector<const rooms::Room*>& ro
 void save_items(WriteScript& script, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items);
 void save_grants(WriteScript& script, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items);
 // Removes the content of every stored entry of an item (its redaction entry keeps its reason).
-void redact_entries(pqxx::work& tx, std::int64_t room, const std::string& item);
+void redact_entries(pqxx::transaction_base& tx, std::int64_t room, const std::string& item);
 // Tells every node which rooms have new entries: payload "<room>:<first>:<head>:<node>".
 struct RoomRange {
     std::int64_t room, first, head;
@@ -59,14 +60,14 @@ struct StoredReply {
     std::string request_hash;  // hex
     std::string reply;
 };
-// What a write batch starts with, in one round trip: the rooms it changes, locked (in id order,
-// so that nodes cannot deadlock on them) with their heads, and the replies already stored for
-// its idempotency keys.
+// Begins a write batch's transaction with what the batch reads, in one round trip: the rooms it
+// changes, locked (in id order, so that nodes cannot deadlock on them) with their heads, and
+// the replies already stored for its idempotency keys.
 struct BatchStart {
     std::vector<RoomHead> rooms;
     std::map<std::pair<int, std::string>, StoredReply> replies;
 };
-BatchStart start_batch(pqxx::work& tx, const std::vector<std::pair<int, std::string>>& keys,
+BatchStart start_batch(BatchTransaction& tx, const std::vector<std::pair<int, std::string>>& keys,
                        const std::vector<std::string>& public_ids);
 struct NewReply {
     int org;

@@ -1,6 +1,7 @@
 #include "store/write_script.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 namespace kamer::server::store {
 
@@ -16,5 +17,7 @@ void WriteScript::run() {
     tx_.exec(script_);
     script_.clear();
 }
+
+std::string WriteScript::release() { return std::exchange(script_, {}); }
 
 }  // namespace kamer::server::store

@@ -1,0 +1,32 @@
+#include "store/batch_transaction.hpp"
+
+namespace kamer::server::store {
+
+pqxx::result BatchTransaction::begin(const std::string& reads) {
+    open_ = true;
+    return tx_.exec("BEGIN;\n" + reads);
+}
+
+void BatchTransaction::commit(const std::string& writes) {
+    try {
+        // COMMIT in an aborted transaction rolls back without an error. Any other statement
+        // there fails (and stops the string), so one goes first whatever `writes` holds.
+        tx_.exec("SELECT 1;\n" + writes + "COMMIT");
+        open_ = false;
+    } catch (const pqxx::broken_connection& e) {
+        open_ = false;
+        throw pqxx::in_doubt_error(std::string("connection lost while committing: ") + e.what());
+    }
+}
+
+void BatchTransaction::rollback() noexcept {
+    if (!open_) return;
+    open_ = false;
+    try {
+        tx_.exec("ROLLBACK");
+    } catch (...) {
+        // The connection is gone, and the transaction with it; the caller drops the connection.
+    }
+}
+
+}  // namespace kamer::server::store

@@ -1,0 +1,34 @@
+#pragma once
+// A write batch's transaction in two round trips where pqxx::work takes four: BEGIN travels
+// with the batch's reads, COMMIT with its writes. Each is one simple-query string of several
+// statements, which the server runs in order and stops at the first error (the transaction
+// is then aborted, and rolled back here).
+#include <pqxx/pqxx>
+
+#include <string>
+
+namespace kamer::server::store {
+
+class BatchTransaction {
+public:
+    explicit BatchTransaction(pqxx::connection& connection) : tx_(connection) {}
+    BatchTransaction(const BatchTransaction&) = delete;
+    BatchTransaction& operator=(const BatchTransaction&) = delete;
+    ~BatchTransaction() { rollback(); }
+
+    // Sends "BEGIN; <reads>" and returns the result of the last statement of `reads`.
+    pqxx::result begin(const std::string& reads);
+    // Statements in between run inside the transaction.
+    pqxx::transaction_base& statements() { return tx_; }
+    // Sends "<writes>COMMIT" (`writes` ends its statements with ';'). A connection lost on the
+    // way leaves the outcome unknown, reported as pqxx::in_doubt_error as pqxx::work does.
+    void commit(const std::string& writes);
+    // Ends a begun, uncommitted transaction; a lost connection has ended it already.
+    void rollback() noexcept;
+
+private:
+    pqxx::nontransaction tx_;
+    bool open_ = false;
+};
+
+}  // namespace kamer::server::store
