@@ -13,7 +13,13 @@ void BatchTransaction::commit(const std::string& writes) {
         // there fails (and stops the string), so one goes first whatever `writes` holds.
         tx_.exec("SELECT 1;\n" + writes + "COMMIT");
         open_ = false;
-    } catch (const pqxx::broken_connection& e) {
+    } catch (const pqxx::statement_completion_unknown& e) {
+        // A transaction_rollback by type, which the writer would retry: it must not be.
+        open_ = false;
+        throw pqxx::in_doubt_error(std::string("commit outcome unknown: ") + e.what());
+    } catch (const std::exception& e) {
+        bool lost = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || !connection_.is_open();
+        if (!lost) throw;  // the server answered with an error: nothing was committed
         open_ = false;
         throw pqxx::in_doubt_error(std::string("connection lost while committing: ") + e.what());
     }

@@ -11,7 +11,7 @@ namespace kamer::server::store {
 
 class BatchTransaction {
 public:
-    explicit BatchTransaction(pqxx::connection& connection) : tx_(connection) {}
+    explicit BatchTransaction(pqxx::connection& connection) : connection_(connection), tx_(connection) {}
     BatchTransaction(const BatchTransaction&) = delete;
     BatchTransaction& operator=(const BatchTransaction&) = delete;
     ~BatchTransaction() { rollback(); }
@@ -21,12 +21,14 @@ public:
     // Statements in between run inside the transaction.
     pqxx::transaction_base& statements() { return tx_; }
     // Sends "<writes>COMMIT" (`writes` ends its statements with ';'). A connection lost on the
-    // way leaves the outcome unknown, reported as pqxx::in_doubt_error as pqxx::work does.
+    // way, or a completion the server itself cannot vouch for, leaves the outcome unknown:
+    // pqxx::in_doubt_error, as pqxx::work reports it.
     void commit(const std::string& writes);
     // Ends a begun, uncommitted transaction; a lost connection has ended it already.
     void rollback() noexcept;
 
 private:
+    pqxx::connection& connection_;
     pqxx::nontransaction tx_;
     bool open_ = false;
 };
