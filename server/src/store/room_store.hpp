@@ -29,7 +29,6 @@ struct RoomHead {
 
 std::int64_t next_room_id(pqxx::transaction_base& tx);
 
-// Entries of a room with after < seq <= up_to, in order, at most `limit`.
 // Columns read with array_to_json(...): int[] (null stays absent) and text[].
 std::optional<std::vector<int>> parse_int_list(const pqxx::field& f);
 std::vector<std::string> parse_text_list(const pqxx::field& f);
@@ -40,6 +39,7 @@ std::vector<std::string> parse_text_list(const pqxx::field& f);
 extern const char* const entry_columns;
 rooms::StoredEntry entry_of(const pqxx::row& row, std::int64_t room);
 
+// Entries of a room with after < seq <= up_to, in order, at most `limit`.
 std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::int64_t room, std::int64_t after,
                                              std::int64_t up_to, std::int64_t limit);
 
