@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace kamer::protocol {
 namespace {
@@ -10,10 +11,13 @@ namespace json = boost::json;
 
 struct ParseBudgetExceeded {};
 
-// Allocates from a monotonic arena and refuses to grow past a fixed budget.
+// Allocates from a monotonic arena and, while a message is parsed, refuses to grow past a
+// fixed budget. The decoded body keeps the arena; changes made to it later are not bounded.
 class CappedResource final : public json::memory_resource {
 public:
-    explicit CappedResource(std::size_t cap) : cap_(cap) {}
+    // `self` is how the owner of the storage_ptr, which wraps this resource, reaches it.
+    CappedResource(std::size_t cap, CappedResource*& self) : cap_(cap) { self = this; }
+    void lift_cap() { cap_ = std::numeric_limits<std::size_t>::max(); }
 
 private:
     void* do_allocate(std::size_t n, std::size_t align) override {
@@ -83,11 +87,14 @@ DecodeResult decode_envelope(std::string_view text, const Limits& limits, Decode
 
     json::parse_options popts;
     popts.max_depth = limits.max_depth;
-    json::value root;
+    // The parsed tree lives in its arena, and so does the body taken from it: a value assigned
+    // from one with another storage is copied, node by node.
+    CappedResource* budget = nullptr;
+    json::storage_ptr arena = json::make_shared_resource<CappedResource>(limits.max_parse_bytes, budget);
+    json::value root(arena);
     try {
         json::error_code ec;
-        root = json::parse(text, ec, json::make_shared_resource<CappedResource>(limits.max_parse_bytes),
-                           popts);
+        root = json::parse(text, ec, arena, popts);
         if (ec == json::error::too_deep) {
             result.error = error(ErrorCode::too_deep, "",
                                  "message nests deeper than " + std::to_string(limits.max_depth) + " levels");
@@ -101,6 +108,7 @@ DecodeResult decode_envelope(std::string_view text, const Limits& limits, Decode
         result.error = error(ErrorCode::too_large, "", "message is too large once parsed");
         return result;
     }
+    budget->lift_cap();
 
     if (!root.is_object()) {
         result.error = error(ErrorCode::not_an_object, "", "message must be a JSON object");
@@ -119,8 +127,7 @@ DecodeResult decode_envelope(std::string_view text, const Limits& limits, Decode
     }
 
     try {
-        Envelope env;
-        Decoder d(options, "");
+        Envelope env{{}, {}, {}, {}, json::value(arena)};
         for (const auto& kv : obj) {
             std::string_view key = kv.key();
             if (key == "type") {

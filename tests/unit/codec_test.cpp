@@ -4,6 +4,9 @@
 #include "kamer/protocol/envelope.hpp"
 #include "kamer/protocol/messages/session.hpp"
 
+#include <optional>
+#include <string>
+
 namespace kamer::protocol {
 namespace {
 
@@ -113,6 +116,26 @@ TEST(Codec, SmallTextThatParsesIntoAHugeTreeIsTooLarge) {
     auto r = decode_envelope(many, tight);
     ASSERT_TRUE(r.error);
     EXPECT_EQ(r.error->code, ErrorCode::too_large);
+}
+
+// The body is not copied out of the parse arena, outlives the text and the decode result, and
+// may grow past the parse budget once decoded (the budget bounds what a peer sends).
+TEST(Codec, DecodedBodyKeepsTheArenaItWasParsedInto) {
+    Limits tight;
+    tight.max_parse_bytes = 4 * 1024;
+    std::optional<Envelope> kept;
+    {
+        std::string text = R"({"type":"sample","body":{"title":"t","items":[{"ref":"a"},{"ref":"b"}]}})";
+        auto r = decode_envelope(text, tight);
+        ASSERT_TRUE(r.envelope);
+        kept = std::move(r.envelope);
+        text.assign(text.size(), 'x');
+    }
+    auto& body = kept->body.as_object();
+    EXPECT_NE(kept->body.storage().get(), boost::json::storage_ptr().get());
+    EXPECT_EQ(body.at("items").as_array().at(1).as_object().at("ref").as_string(), "b");
+    body["grown"] = std::string(2 * tight.max_parse_bytes, 'g');
+    EXPECT_EQ(body.at("grown").as_string().size(), 2 * tight.max_parse_bytes);
 }
 
 TEST(Codec, TooDeep) {

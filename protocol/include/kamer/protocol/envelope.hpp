@@ -37,7 +37,10 @@ struct Envelope {
     std::optional<Token> id;
     std::optional<Token> re;
     std::optional<Actor> actor;
-    boost::json::value body;  // always an object after a successful decode
+    // Always an object after a successful decode. It lives in the decoded message's arena (not
+    // thread-safe, freed with the last value that uses it): to change it on another thread, or
+    // to keep a small part of a large message, copy it into a value with storage of its own.
+    boost::json::value body;
 };
 
 struct DecodeResult {
