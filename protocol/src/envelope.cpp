@@ -168,14 +168,17 @@ DecodeResult decode_envelope(std::string_view text, const Limits& limits, Decode
 std::string encode_envelope(std::string_view type, const json::value& body,
                             const std::optional<std::string>& id, const std::optional<std::string>& re,
                             const std::optional<Actor>& actor) {
-    json::object o;
-    o.reserve(5);
-    o.emplace("type", json::string_view(type.data(), type.size()));
-    if (id) o.emplace("id", *id);
-    if (re) o.emplace("re", *re);
-    if (actor) o.emplace("actor", encode_value(*actor));
-    o.emplace("body", body);
-    return json::serialize(o);
+    // The text of {"type","id","re","actor","body"} written around the serialized body: an
+    // object holding the body would copy it first.
+    auto quoted = [](std::string_view s) { return json::serialize(json::string_view(s.data(), s.size())); };
+    std::string out = "{\"type\":" + quoted(type);
+    if (id) out += ",\"id\":" + quoted(*id);
+    if (re) out += ",\"re\":" + quoted(*re);
+    if (actor) out += ",\"actor\":" + json::serialize(encode_value(*actor));
+    out += ",\"body\":";
+    out += json::serialize(body);
+    out += '}';
+    return out;
 }
 
 }  // namespace kamer::protocol

@@ -87,6 +87,21 @@ TEST(Codec, EncodesWhatItDecodes) {
     EXPECT_EQ(boost::json::serialize(encode_value(again)), boost::json::serialize(encode_value(s)));
 }
 
+TEST(Codec, AnEnvelopeIsEncodedAsOneObjectInProtocolOrder) {
+    Actor actor;
+    actor.id = Token("m-1");
+    actor.name = Name("J. \"Jansen\"");
+    auto body = boost::json::parse(R"({"text":"regel één\nregel \"twee\"","n":[1,2.5,null]})");
+    auto text = encode_envelope("sample", body, std::string("c1"), std::string("r1"), actor);
+    EXPECT_EQ(text, R"({"type":"sample","id":"c1","re":"r1","actor":{"id":"m-1","name":"J. \"Jansen\""},)"
+                    R"("body":{"text":"regel één\nregel \"twee\"","n":[1,2.5E0,null]}})");
+    EXPECT_EQ(encode_envelope("pong", boost::json::object()), R"({"type":"pong","body":{}})");
+    auto back = decode_envelope(text, limits);
+    ASSERT_TRUE(back.envelope);
+    EXPECT_EQ(back.envelope->body, body);
+    EXPECT_EQ(*back.envelope->actor->name, "J. \"Jansen\"");
+}
+
 TEST(Codec, AbsentOptionalsAreOmittedAndNullMeansAbsent) {
     auto s = decode_body<Sample>(envelope_of(
         R"({"type":"sample","body":{"title":"t","limit":1,"flag":false,"colour":"red","items":[],"for":"y","room":null}})"));
