@@ -117,22 +117,25 @@ TEST(ClientSession, TheApplicationSeesEveryChangeOnceInOrderAcrossCutConnections
         auto until = std::chrono::steady_clock::now() + 20s;
         while (acknowledged < std::min(total, before + 30) && std::chrono::steady_clock::now() < until) take_for(20ms);
     };
-    for (int round = 0; round < 3; ++round) {
-        wait_for_progress();
-        proxy.cut();  // the network drops the reader's connection in the middle of the stream
-    }
-    wait_for_progress();
-    server.kamerd->kill();  // and kamerd dies under both
-    take_for(300ms);
-    server.kamerd->start();
-    wait_for_progress();
-    // The final cut counts only against a live connection, so wait for the reader's fifth one
-    // (and then its sixth), polling the count: the events stay in the inbox for the reads below.
+    // A cut counts only against a live connection (the writer may post 30 items before the
+    // reader is back), so each waits for the reader's next one, polling the count: the events
+    // stay in the inbox for the reads below.
     auto connected_for_the = [&](std::uint64_t n) {
         auto until = std::chrono::steady_clock::now() + 20s;
         while (reader.session().connections_made() < n && std::chrono::steady_clock::now() < until)
             std::this_thread::sleep_for(20ms);
     };
+    for (int round = 0; round < 3; ++round) {
+        wait_for_progress();
+        connected_for_the(1 + round);
+        proxy.cut();  // the network drops the reader's connection in the middle of the stream
+    }
+    wait_for_progress();
+    connected_for_the(4);
+    server.kamerd->kill();  // and kamerd dies under both
+    take_for(300ms);
+    server.kamerd->start();
+    wait_for_progress();
     connected_for_the(5);
     proxy.cut();
     writer.join();
