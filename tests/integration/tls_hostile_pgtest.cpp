@@ -96,8 +96,6 @@ std::vector<CrlPtr> read_crls(const std::string& path) {
     return out;
 }
 
-// A file with the test PKI's CRLs except the issuing CA's, plus (when `issuing_crl_days` is
-// set) an issuing-CA CRL whose nextUpdate is that many days from now (negative: expired).
 // A file this test writes and removes again.
 struct TempFile {
     std::string path;
@@ -107,13 +105,17 @@ struct TempFile {
     ~TempFile() { std::remove(path.c_str()); }
 };
 
-std::unique_ptr<TempFile> crl_file(const std::string& name, std::optional<int> issuing_crl_days) {
+// A file with the test PKI's CRLs except the issuing CA's, plus (when `issuing_crl_days` is
+// set) an issuing-CA CRL whose nextUpdate is that many days from now (negative: expired),
+// signed by the issuing CA or, when `forged`, by a key of its own.
+std::unique_ptr<TempFile> crl_file(const std::string& name, std::optional<int> issuing_crl_days, bool forged = false) {
     FILE* cf = std::fopen((pki_dir() + "/issuing-ca/cert.pem").c_str(), "r");
     X509Ptr issuer(PEM_read_X509(cf, nullptr, nullptr, nullptr), X509_free);
     std::fclose(cf);
     FILE* kf = std::fopen((pki_dir() + "/issuing-ca/key.pem").c_str(), "r");
     KeyPtr key(PEM_read_PrivateKey(kf, nullptr, nullptr, nullptr), EVP_PKEY_free);
     std::fclose(kf);
+    if (forged) key.reset(EVP_EC_gen("P-256"));
     if (!issuer || !key) throw std::runtime_error("cannot read the issuing CA of the test PKI");
 
     auto file = std::make_unique<TempFile>(::testing::TempDir() + "/" + name + "-" + std::to_string(getpid()) + ".pem");
@@ -157,6 +159,12 @@ TEST(TlsHostile, WithoutTheIssuingCasCrlEveryHandshakeIsRefused) {
 
 TEST(TlsHostile, WithAnExpiredCrlEveryHandshakeIsRefused) {
     refuses_everyone(crl_file("expired-crl", -1), "crl_expired", "certificate expired");
+}
+
+// kamerd verifies the CRLs' signatures when it loads them, not on every handshake; one that
+// its issuer did not sign still refuses everyone of that issuer.
+TEST(TlsHostile, WithACrlThatItsIssuerDidNotSignEveryHandshakeIsRefused) {
+    refuses_everyone(crl_file("forged-crl", 7, true), "crl_bad_signature", "decrypt error");
 }
 
 TEST(TlsHostile, ACurrentReplacementCrlIsAccepted) {

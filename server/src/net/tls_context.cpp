@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "identity/certificate_identity.hpp"
+#include "net/crl_signatures.hpp"
 
 namespace kamer::server::net {
 namespace {
@@ -132,6 +133,7 @@ TlsContext make_server_context(const Config::Tls& tls) {
     // Fail closed: a certificate whose CRL is missing or out of date is refused.
     X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_X509_STRICT);
     X509_STORE_set_purpose(store, X509_PURPOSE_SSL_CLIENT);
+    verify_crls_at_load(store);
     SSL_CTX_set_cert_store(c, store);  // takes ownership
 
     SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_callback);
@@ -151,6 +153,7 @@ std::string_view refusal_reason(SSL* ssl) {
         case X509_V_ERR_UNABLE_TO_GET_CRL: return "crl_missing";
         case X509_V_ERR_CRL_HAS_EXPIRED: return "crl_expired";
         case X509_V_ERR_CRL_NOT_YET_VALID: return "crl_not_yet_valid";
+        case X509_V_ERR_CRL_SIGNATURE_FAILURE: return "crl_bad_signature";
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
         case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
