@@ -30,7 +30,8 @@ X509_STORE_CTX_check_crl_fn openssl_check_crl() {
         X509_STORE* store = X509_STORE_new();
         X509_STORE_CTX* ctx = X509_STORE_CTX_new();
         X509_STORE_CTX_check_crl_fn fn = nullptr;
-        if (store && ctx && X509_STORE_CTX_init(ctx, store, nullptr, nullptr) == 1) fn = X509_STORE_CTX_get_check_crl(ctx);
+        if (store && ctx && X509_STORE_CTX_init(ctx, store, nullptr, nullptr) == 1)
+            fn = X509_STORE_CTX_get_check_crl(ctx);
         X509_STORE_CTX_free(ctx);
         X509_STORE_free(store);
         return fn;
