@@ -68,24 +68,33 @@ int report(X509_STORE_CTX* ctx, int error) {
     return X509_STORE_CTX_get_verify_cb(ctx)(0, ctx);
 }
 
-// OpenSSL's check_crl less the signature verification, for the CRLs verified at load.
-int check_crl(X509_STORE_CTX* ctx, X509_CRL* crl) {
+// The key that verified `crl` at load when that is the key of the certificate that issued the
+// one being checked (the chain was built by name, so the CRL's issuer names it too), and the
+// CRL and the check are plain; null otherwise.
+EVP_PKEY* key_verified_at_load(X509_STORE_CTX* ctx, X509_CRL* crl, X509* issuer) {
     const auto* verified =
         static_cast<const Verified*>(X509_STORE_get_ex_data(X509_STORE_CTX_get0_store(ctx), verified_index()));
     X509* subject = X509_STORE_CTX_get_current_cert(ctx);
+    if (!verified || !subject || !issuer || !plain_crl(crl)) return nullptr;
+    if (X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(ctx)) &
+        (X509_V_FLAG_USE_CHECK_TIME | X509_V_FLAG_NO_CHECK_TIME))
+        return nullptr;
+    auto it = verified->find(crl);
+    if (it == verified->end() || X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(subject)) != 0 ||
+        EVP_PKEY_eq(X509_get0_pubkey(issuer), it->second) != 1)
+        return nullptr;
+    return it->second;
+}
+
+// OpenSSL's check_crl less the signature verification, for the CRLs verified at load.
+int check_crl(X509_STORE_CTX* ctx, X509_CRL* crl) {
     X509* issuer = chain_issuer(ctx);
-    auto it = verified && subject && issuer ? verified->find(crl) : Verified::const_iterator();
-    unsigned long flags = X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(ctx));
-    bool known = verified && subject && issuer && it != verified->end() && plain_crl(crl) &&
-                 !(flags & (X509_V_FLAG_USE_CHECK_TIME | X509_V_FLAG_NO_CHECK_TIME)) &&
-                 X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(subject)) == 0 &&
-                 X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) == 0 &&
-                 EVP_PKEY_eq(X509_get0_pubkey(issuer), it->second) == 1;
-    if (!known) return openssl_check_crl()(ctx, crl);
+    EVP_PKEY* key = key_verified_at_load(ctx, crl, issuer);
+    if (!key) return openssl_check_crl()(ctx, crl);
 
     if (!(X509_get_key_usage(issuer) & KU_CRL_SIGN) && !report(ctx, X509_V_ERR_KEYUSAGE_NO_CRL_SIGN)) return 0;
-    if (int suiteb = X509_CRL_check_suiteb(crl, it->second, flags); suiteb != X509_V_OK && !report(ctx, suiteb))
-        return 0;
+    unsigned long flags = X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(ctx));
+    if (int suiteb = X509_CRL_check_suiteb(crl, key, flags); suiteb != X509_V_OK && !report(ctx, suiteb)) return 0;
     int since = X509_cmp_current_time(X509_CRL_get0_lastUpdate(crl));
     if (since == 0 && !report(ctx, X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD)) return 0;
     if (since > 0 && !report(ctx, X509_V_ERR_CRL_NOT_YET_VALID)) return 0;
