@@ -518,6 +518,7 @@ TEST(DisclosureLog, WritesWhileTheWriterHoldsTheRoomItRefersTo) {
     auto room = *gemeente.call(open).room;
 
     auto writer = server::store::connect(database.runtime_url());
+    server::store::prepare_writes(*writer);
     server::store::BatchTransaction locked(*writer);
     auto heads = server::store::start_batch(locked, {}, {room}).rooms;
     ASSERT_EQ(heads.size(), 1u);

@@ -9,6 +9,7 @@
 
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
+#include "store/batch_transaction.hpp"
 #include "store/database.hpp"
 #include "util/ids.hpp"
 #include "util/json_text.hpp"
@@ -20,6 +21,17 @@ namespace {
 
 constexpr long long chain_lock_key = 0x6b616d65726c6f67;  // "kamerlog"
 constexpr std::size_t hash_size = 32;
+
+// The bodies travel as one binary parameter, cut apart by position: inside a JSON or array
+// literal PostgreSQL would parse every escaped character (5 ms for the row of one resume
+// page), and a parameter per value costs planning per row. Prepared once per connection.
+constexpr const char* insert_rows = "kamer_insert_disclosures";
+constexpr const char* insert_rows_sql =
+    "INSERT INTO disclosures (seq, at, room_id, how, records, body, prev_hash, hash)"
+    " SELECT seq, at, room_id, how, records, convert_from(substring($2::bytea FROM start FOR length), 'UTF8'),"
+    " decode(prev_hash, 'hex'), decode(hash, 'hex')"
+    " FROM json_to_recordset($1::json) AS r(seq bigint, at timestamptz, room_id bigint, how text,"
+    " records integer, start integer, length integer, prev_hash text, hash text)";
 
 spdlog::logger& logger() {
     static auto l = log::get("audit");
@@ -154,16 +166,17 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
     // when stopping, and then tell every waiting delivery that it must not be made.
     for (;;) {
         try {
-            if (!connection_) connection_ = store::connect(url_);
-            pqxx::work tx(*connection_);
-            tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(chain_lock_key) + ")");
-            auto last = tx.exec("SELECT seq, hash FROM disclosures ORDER BY seq DESC LIMIT 1");
+            if (!connection_) {
+                connection_ = store::connect(url_);
+                connection_->prepare(insert_rows, insert_rows_sql);
+            }
+            // Three round trips: BEGIN with the chain's lock and its last row, the rows, COMMIT.
+            store::BatchTransaction tx(*connection_);
+            auto last = tx.begin("SELECT pg_advisory_xact_lock(" + std::to_string(chain_lock_key) +
+                                 ");\nSELECT seq, hash FROM disclosures ORDER BY seq DESC LIMIT 1");
             std::int64_t seq = last.empty() ? 0 : last[0][0].as<std::int64_t>();
             std::string prev = last.empty() ? std::string(hash_size, '\0') : pqxx::binarystring(last[0][1]).str();
             const std::string at = format_timestamp(std::chrono::system_clock::now());
-            // The bodies travel as one binary parameter, cut apart by position: inside a JSON or
-            // array literal PostgreSQL would parse every escaped character (5 ms for the row of
-            // one resume page), and a parameter per value costs planning per row.
             json::array rows;
             std::string bodies;
             std::uint64_t records = 0;
@@ -185,14 +198,8 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
                 records += b.records.size();
                 prev = std::move(hash);
             }
-            tx.exec_params(
-                "INSERT INTO disclosures (seq, at, room_id, how, records, body, prev_hash, hash)"
-                " SELECT seq, at, room_id, how, records, convert_from(substring($2::bytea FROM start FOR length), 'UTF8'),"
-                " decode(prev_hash, 'hex'), decode(hash, 'hex')"
-                " FROM json_to_recordset($1::json) AS r(seq bigint, at timestamptz, room_id bigint, how text,"
-                " records integer, start integer, length integer, prev_hash text, hash text)",
-                json::serialize(rows), pqxx::binarystring(bodies));
-            tx.commit();
+            tx.statements().exec_prepared(insert_rows, json::serialize(rows), pqxx::binarystring(bodies));
+            tx.commit("");
             healthy_ = true;
             rows_written.inc(batches.size());
             records_written.inc(records);

@@ -135,7 +135,11 @@ void Writer::process(std::vector<WriteRequest>& batch) {
         std::vector<bool> applied(batch.size(), false);
         std::map<std::size_t, std::size_t> duplicate_of;
         try {
-            if (!connection_) connection_ = store::connect(url_);
+            if (!connection_) {
+                auto fresh = store::connect(url_);
+                store::prepare_writes(*fresh);
+                connection_ = std::move(fresh);
+            }
             auto agreement = agreement_();
             store::BatchTransaction batch_tx(*connection_);
             auto& tx = batch_tx.statements();

@@ -12,6 +12,73 @@ namespace json = boost::json;
 
 namespace {
 
+// The statements of a write batch (prepared once per writer connection, see WriteScript).
+
+// One statement, which goes with BEGIN: the rooms' rows first (the reply columns null), then
+// the stored replies (the room columns null).
+// NO KEY UPDATE: writers still queue behind each other, but the foreign-key checks of rows
+// that refer to a room (a disclosure row written meanwhile) do not. FOR UPDATE blocked them,
+// and deadlocked with the disclosure log, which refers to several rooms at once.
+const ScriptStatement start_batch_statement{
+    "kamer_start_batch", "uuid[], json",
+    "WITH locked AS MATERIALIZED (SELECT id, public_id::text AS public_id, head_seq FROM rooms"
+    " WHERE public_id = ANY($1) ORDER BY id FOR NO KEY UPDATE)"
+    " SELECT id, public_id, head_seq, NULL::integer, NULL::text, NULL::text, NULL::text FROM locked"
+    " UNION ALL"
+    " SELECT NULL, NULL, NULL, o.org_id, o.client_id, encode(o.request_hash, 'hex'), o.reply FROM ops o"
+    " JOIN json_to_recordset($2) AS w(org_id integer, client_id text)"
+    " ON o.org_id = w.org_id AND o.client_id = w.client_id"};
+
+const ScriptStatement insert_entries_statement{
+    "kamer_insert_entries", "json", "INSERT INTO entries SELECT * FROM json_populate_recordset(NULL::entries, $1)"};
+
+const ScriptStatement save_rooms_statement{
+    "kamer_save_rooms", "json",
+    "INSERT INTO rooms (id, public_id, kind, case_ref, title, state, head_seq, chair_org, regisseur_org,"
+    " parent_room, opened_at, closed_at)"
+    " SELECT r.id, r.public_id, r.kind, r.case_ref, r.title, r.state, r.head_seq, r.chair_org, r.regisseur_org,"
+    " (SELECT p.id FROM rooms p WHERE p.public_id = r.parent), r.opened_at, r.closed_at"
+    " FROM json_to_recordset($1) AS r(id bigint, public_id uuid, kind text, case_ref text, title text,"
+    " state text, head_seq bigint, chair_org integer, regisseur_org integer, parent uuid, opened_at timestamptz,"
+    " closed_at timestamptz)"
+    " ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, head_seq = EXCLUDED.head_seq,"
+    " regisseur_org = EXCLUDED.regisseur_org, closed_at = EXCLUDED.closed_at"};
+
+const ScriptStatement save_members_statement{
+    "kamer_save_members", "json",
+    "INSERT INTO members SELECT * FROM json_populate_recordset(NULL::members, $1)"
+    " ON CONFLICT (room_id, org_id) DO UPDATE SET role = EXCLUDED.role, status = EXCLUDED.status"};
+
+const ScriptStatement save_decisions_statement{
+    "kamer_save_decisions", "json",
+    "INSERT INTO decisions SELECT * FROM json_populate_recordset(NULL::decisions, $1)"
+    " ON CONFLICT (item_id) DO UPDATE SET done = EXCLUDED.done"};
+
+const ScriptStatement save_checkpoints_statement{
+    "kamer_save_checkpoints", "json",
+    "INSERT INTO checkpoints SELECT * FROM json_populate_recordset(NULL::checkpoints, $1)"
+    " ON CONFLICT (item_id, due) DO UPDATE SET held = EXCLUDED.held"};
+
+const ScriptStatement save_grants_statement{
+    "kamer_save_grants", "json",
+    "INSERT INTO grants SELECT * FROM json_populate_recordset(NULL::grants, $1)"
+    " ON CONFLICT (item_id, org_id) DO UPDATE SET request_id = excluded.request_id, withdrawn = false"};
+
+// Grants of these items that are no longer in force were withdrawn.
+const ScriptStatement withdraw_grants_statement{
+    "kamer_withdraw_grants", "json",
+    "UPDATE grants g SET withdrawn = true FROM json_to_recordset($1) AS t(item_id uuid, orgs integer[])"
+    " WHERE g.item_id = t.item_id AND NOT g.withdrawn AND NOT (g.org_id = ANY (t.orgs))"};
+
+const ScriptStatement notify_rooms_statement{
+    "kamer_notify_rooms", "json", "SELECT pg_notify('kamer_room', p) FROM json_array_elements_text($1) p"};
+
+const ScriptStatement insert_replies_statement{
+    "kamer_insert_replies", "json",
+    "INSERT INTO ops (org_id, client_id, request_hash, reply)"
+    " SELECT org_id, client_id, decode(request_hash, 'hex'), reply"
+    " FROM json_to_recordset($1) AS r(org_id integer, client_id text, request_hash text, reply text)"};
+
 json::value int_list(const std::optional<std::vector<int>>& v) {
     if (!v) return nullptr;
     json::array a;
@@ -78,24 +145,20 @@ std::array<unsigned char, 16> cursor_key(pqxx::connection& connection) {
     return key;
 }
 
+void prepare_writes(pqxx::connection& connection) {
+    prepare_statements(connection, {&start_batch_statement, &insert_entries_statement, &save_rooms_statement,
+                                    &save_members_statement, &save_decisions_statement, &save_checkpoints_statement,
+                                    &save_grants_statement, &withdraw_grants_statement, &notify_rooms_statement,
+                                    &insert_replies_statement});
+}
+
 BatchStart start_batch(BatchTransaction& tx, const std::vector<std::pair<int, std::string>>& keys,
                        const std::vector<std::string>& public_ids) {
     json::array wanted;
     for (const auto& [org, id] : keys) wanted.push_back(json::object{{"org_id", org}, {"client_id", id}});
     auto& q = tx.statements();
-    // One statement, which goes with BEGIN: the rooms' rows first (the reply columns null),
-    // then the stored replies (the room columns null).
-    // NO KEY UPDATE: writers still queue behind each other, but the foreign-key checks of rows
-    // that refer to a room (a disclosure row written meanwhile) do not. FOR UPDATE blocked
-    // them, and deadlocked with the disclosure log, which refers to several rooms at once.
-    auto rows = tx.begin(
-        "WITH locked AS MATERIALIZED (SELECT id, public_id::text AS public_id, head_seq FROM rooms"
-        " WHERE public_id = ANY(" + q.quote(uuid_array(public_ids)) + "::uuid[]) ORDER BY id FOR NO KEY UPDATE)"
-        " SELECT id, public_id, head_seq, NULL::integer, NULL::text, NULL::text, NULL::text FROM locked"
-        " UNION ALL"
-        " SELECT NULL, NULL, NULL, o.org_id, o.client_id, encode(o.request_hash, 'hex'), o.reply FROM ops o"
-        " JOIN json_to_recordset(" + q.quote(json::serialize(wanted)) + "::json) AS w(org_id integer, client_id text)"
-        " ON o.org_id = w.org_id AND o.client_id = w.client_id");
+    const std::string ids = uuid_array(public_ids), keys_json = json::serialize(wanted);
+    auto rows = tx.begin(execute_sql(q, start_batch_statement, {&ids, &keys_json}));
     BatchStart out;
     for (const auto& r : rows) {
         if (!r[0].is_null())
@@ -184,8 +247,7 @@ void insert_entries(WriteScript& script, const std::vector<rooms::StoredEntry>& 
             {"signal_body", e.signal_body.empty() ? json::value(nullptr) : json::value(e.signal_body)},
         });
     }
-    script.add("INSERT INTO entries SELECT * FROM json_populate_recordset(NULL::entries, $1::json)",
-                   json::serialize(rows));
+    script.add(insert_entries_statement, json::serialize(rows));
 }
 
 void save_rooms(WriteScript& script, const std::vector<const rooms::Room*>& list) {
@@ -207,17 +269,7 @@ void save_rooms(WriteScript& script, const std::vector<const rooms::Room*>& list
             {"closed_at", r->closed_at ? json::value(*r->closed_at) : json::value(nullptr)},
         });
     }
-    script.add(
-        "INSERT INTO rooms (id, public_id, kind, case_ref, title, state, head_seq, chair_org, regisseur_org,"
-        " parent_room, opened_at, closed_at)"
-        " SELECT r.id, r.public_id, r.kind, r.case_ref, r.title, r.state, r.head_seq, r.chair_org, r.regisseur_org,"
-        " (SELECT p.id FROM rooms p WHERE p.public_id = r.parent), r.opened_at, r.closed_at"
-        " FROM json_to_recordset($1::json) AS r(id bigint, public_id uuid, kind text, case_ref text, title text,"
-        " state text, head_seq bigint, chair_org integer, regisseur_org integer, parent uuid, opened_at timestamptz,"
-        " closed_at timestamptz)"
-        " ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, head_seq = EXCLUDED.head_seq,"
-        " regisseur_org = EXCLUDED.regisseur_org, closed_at = EXCLUDED.closed_at",
-        json::serialize(rows));
+    script.add(save_rooms_statement, json::serialize(rows));
 }
 
 void save_members(WriteScript& script, const std::vector<const rooms::Room*>& list) {
@@ -229,10 +281,7 @@ void save_members(WriteScript& script, const std::vector<const rooms::Room*>& li
                                         {"org_id", org},
                                         {"role", protocol::to_string(m.role)},
                                         {"status", rooms::to_string(m.status)}});
-    script.add(
-        "INSERT INTO members SELECT * FROM json_populate_recordset(NULL::members, $1::json)"
-        " ON CONFLICT (room_id, org_id) DO UPDATE SET role = EXCLUDED.role, status = EXCLUDED.status",
-        json::serialize(rows));
+    script.add(save_members_statement, json::serialize(rows));
 }
 
 void save_items(WriteScript& script, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items) {
@@ -255,13 +304,9 @@ void save_items(WriteScript& script, const std::vector<std::pair<const rooms::Ro
                                                    {"held", held ? json::value(*held) : json::value(nullptr)}});
     }
     if (!decisions.empty())
-        script.add("INSERT INTO decisions SELECT * FROM json_populate_recordset(NULL::decisions, $1::json)"
-                       " ON CONFLICT (item_id) DO UPDATE SET done = EXCLUDED.done",
-                       json::serialize(decisions));
+        script.add(save_decisions_statement, json::serialize(decisions));
     if (!checkpoints.empty())
-        script.add("INSERT INTO checkpoints SELECT * FROM json_populate_recordset(NULL::checkpoints, $1::json)"
-                       " ON CONFLICT (item_id, due) DO UPDATE SET held = EXCLUDED.held",
-                       json::serialize(checkpoints));
+        script.add(save_checkpoints_statement, json::serialize(checkpoints));
 }
 
 void save_grants(WriteScript& script, const std::vector<std::pair<const rooms::Room*, const rooms::Item*>>& items) {
@@ -277,14 +322,8 @@ void save_grants(WriteScript& script, const std::vector<std::pair<const rooms::R
         in_force.push_back(json::object{{"item_id", item->id}, {"orgs", std::move(orgs)}});
     }
     if (!rows.empty())
-        script.add("INSERT INTO grants SELECT * FROM json_populate_recordset(NULL::grants, $1::json)"
-                   " ON CONFLICT (item_id, org_id) DO UPDATE SET request_id = excluded.request_id, withdrawn = false",
-                   json::serialize(rows));
-    // Grants of these items that are no longer in force were withdrawn.
-    if (!in_force.empty())
-        script.add("UPDATE grants g SET withdrawn = true FROM json_to_recordset($1::json) AS t(item_id uuid, orgs integer[])"
-                   " WHERE g.item_id = t.item_id AND NOT g.withdrawn AND NOT (g.org_id = ANY (t.orgs))",
-                   json::serialize(in_force));
+        script.add(save_grants_statement, json::serialize(rows));
+    if (!in_force.empty()) script.add(withdraw_grants_statement, json::serialize(in_force));
 }
 
 void strip_content(json::object& data) {
@@ -316,7 +355,7 @@ void notify_rooms(WriteScript& script, const std::vector<RoomRange>& ranges, con
     json::array list;
     for (const auto& r : ranges)
         list.emplace_back(std::to_string(r.room) + ":" + std::to_string(r.first) + ":" + std::to_string(r.head) + ":" + node);
-    script.add("SELECT pg_notify('kamer_room', p) FROM json_array_elements_text($1::json) p", json::serialize(list));
+    script.add(notify_rooms_statement, json::serialize(list));
 }
 
 void insert_replies(WriteScript& script, const std::vector<NewReply>& replies) {
@@ -325,11 +364,7 @@ void insert_replies(WriteScript& script, const std::vector<NewReply>& replies) {
     for (const auto& r : replies)
         rows.push_back(json::object{
             {"org_id", r.org}, {"client_id", r.client_id}, {"request_hash", r.request_hash}, {"reply", r.reply}});
-    script.add(
-        "INSERT INTO ops (org_id, client_id, request_hash, reply)"
-        " SELECT org_id, client_id, decode(request_hash, 'hex'), reply"
-        " FROM json_to_recordset($1::json) AS r(org_id integer, client_id text, request_hash text, reply text)",
-        json::serialize(rows));
+    script.add(insert_replies_statement, json::serialize(rows));
 }
 
 }  // namespace kamer::server::store

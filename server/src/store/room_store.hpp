@@ -21,6 +21,10 @@ namespace kamer::server::store {
 // The key of the cursor cipher; created by the first node that asks.
 std::array<unsigned char, 16> cursor_key(pqxx::connection& connection);
 
+// Prepares the statements of start_batch and of the script functions below on a connection
+// that will write batches.
+void prepare_writes(pqxx::connection& connection);
+
 struct RoomHead {
     std::int64_t id = 0;
     std::string public_id;

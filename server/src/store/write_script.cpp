@@ -1,15 +1,28 @@
 #include "store/write_script.hpp"
 
-#include <stdexcept>
 #include <utility>
 
 namespace kamer::server::store {
 
-void WriteScript::add(std::string_view sql, const std::string& json) {
-    auto at = sql.find("$1");
-    if (at == std::string_view::npos || sql.find("$1", at + 2) != std::string_view::npos)
-        throw std::logic_error("a script statement takes exactly one $1");
-    script_.append(sql.substr(0, at)).append(tx_.quote(json)).append(sql.substr(at + 2)).append(";\n");
+void prepare_statements(pqxx::connection& connection, std::initializer_list<const ScriptStatement*> statements) {
+    std::string script;
+    for (const auto* s : statements)
+        script.append("PREPARE ").append(s->name).append("(").append(s->parameter_types).append(") AS ").append(s->sql).append(";\n");
+    pqxx::nontransaction tx(connection);
+    tx.exec(script);
+}
+
+std::string execute_sql(pqxx::transaction_base& tx, const ScriptStatement& statement,
+                        std::initializer_list<const std::string*> arguments) {
+    std::string out = "EXECUTE ";
+    out.append(statement.name).append("(");
+    const char* separator = "";
+    for (const auto* a : arguments) out.append(std::exchange(separator, ", ")).append("'").append(tx.esc(*a)).append("'");
+    return out + ")";
+}
+
+void WriteScript::add(const ScriptStatement& statement, const std::string& json) {
+    script_.append(execute_sql(tx_, statement, {&json})).append(";\n");
 }
 
 void WriteScript::run() {
