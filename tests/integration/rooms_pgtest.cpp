@@ -85,6 +85,30 @@ TEST_F(Rooms, ContributionsReachOnlyWhomTheAgreementAllows) {
     EXPECT_EQ(seen(gi), (V{"general: school attendance"}));
 }
 
+// Text reaches the database inside the write script as quoted literals (and inside JSON):
+// quotes, backslashes, SQL and non-ASCII text must come back from it exactly as sent.
+TEST_F(Rooms, TextComesBackFromTheDatabaseExactlyAsSent) {
+    Member gemeente("gemeente", server->port()), politie("politie", server->port());
+    const std::string text = "O'Brien: \"\\' ''); DROP TABLE entries; --\" \\x41 $1 E'\\n' \u00e9 \U0001f642\nregel 2\ttab";
+    protocol::RoomOpen open;
+    open.case_ref = "CASUS-'\\-" + std::to_string(++counter);
+    open.title = protocol::Name("Titel met 'quote', \\backslash en \"$2\"");
+    auto room = *gemeente.call(open).room;
+    join(gemeente, politie, room);
+    post(gemeente, room, text, Category::general);
+
+    // A member subscribing afterwards catches up from the database.
+    EXPECT_EQ(texts(politie.subscribe(room)), std::vector<std::string>{text});
+    bool listed = false;
+    for (const auto& r : politie.call(protocol::RoomList{}).rooms) {
+        if (r.room != room) continue;
+        listed = true;
+        EXPECT_EQ(r.case_ref, open.case_ref);
+        EXPECT_EQ(r.title, open.title);
+    }
+    EXPECT_TRUE(listed);
+}
+
 // A member whose system stops reading must not stall the room: its bounded send queue fills,
 // it is closed as a slow consumer (4008), the others keep receiving, and when it comes back it
 // resumes from its last position with exactly what it missed.
