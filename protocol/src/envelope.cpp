@@ -1,6 +1,7 @@
 #include "kamer/protocol/envelope.hpp"
 
 #include <algorithm>
+#include <new>
 #include <cmath>
 #include <limits>
 
@@ -127,7 +128,7 @@ DecodeResult decode_envelope(std::string_view text, const Limits& limits, Decode
     }
 
     try {
-        Envelope env{{}, {}, {}, {}, json::value(arena)};
+        Envelope env{json::value(arena)};
         for (const auto& kv : obj) {
             std::string_view key = kv.key();
             if (key == "type") {
@@ -163,6 +164,33 @@ DecodeResult decode_envelope(std::string_view text, const Limits& limits, Decode
         result.error = e.error();
     }
     return result;
+}
+
+namespace {
+
+// Moves `from` into `to`, storage and all, and leaves `from` a null with the default storage.
+void take_body(json::value& to, json::value& from) noexcept {
+    to.~value();
+    ::new (&to) json::value(json::pilfer(from));
+    from.~value();  // pilfered: destruction is all it allows
+    ::new (&from) json::value();
+}
+
+}  // namespace
+
+Envelope::Envelope(Envelope&& other) noexcept
+    : type(std::move(other.type)), id(std::move(other.id)), re(std::move(other.re)), actor(std::move(other.actor)) {
+    take_body(body, other.body);
+}
+
+Envelope& Envelope::operator=(Envelope&& other) noexcept {
+    if (this == &other) return *this;
+    type = std::move(other.type);
+    id = std::move(other.id);
+    re = std::move(other.re);
+    actor = std::move(other.actor);
+    take_body(body, other.body);
+    return *this;
 }
 
 std::string encode_envelope(std::string_view type, const json::value& body,

@@ -44,7 +44,9 @@ std::optional<Finding> check_request(const p::Envelope& env) {
         return Finding{"request-decode-exception", name + ": " + e.what()};
     }
     auto first = p::encode_value(request);
-    p::Envelope again{env.type, env.id, std::nullopt, std::nullopt, first};
+    p::Envelope again{first};
+    again.type = env.type;
+    again.id = env.id;
     try {
         auto second = p::encode_value(p::decode_body<Request>(again, strict));
         if (!decode_detail::same_json(first, second))

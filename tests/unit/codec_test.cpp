@@ -153,6 +153,31 @@ TEST(Codec, DecodedBodyKeepsTheArenaItWasParsedInto) {
     EXPECT_EQ(body.at("grown").as_string().size(), 2 * tight.max_parse_bytes);
 }
 
+// A moved-from envelope lets go of the arena (json::value's own move keeps it), so that a
+// message handed to another thread is freed there, by its last holder.
+TEST(Codec, AMovedFromEnvelopeLetsGoOfTheArena) {
+    auto r = decode_envelope(R"({"type":"sample","body":{"title":"t"}})", Limits{});
+    ASSERT_TRUE(r.envelope);
+    const auto* arena = r.envelope->body.storage().get();
+    const auto* default_storage = boost::json::storage_ptr().get();
+    ASSERT_NE(arena, default_storage);
+
+    Envelope moved(std::move(*r.envelope));
+    EXPECT_EQ(moved.body.storage().get(), arena);
+    EXPECT_EQ(r.envelope->body.storage().get(), default_storage);
+    EXPECT_TRUE(r.envelope->body.is_null());
+
+    Envelope assigned;
+    assigned = std::move(moved);
+    EXPECT_EQ(assigned.body.storage().get(), arena);
+    EXPECT_EQ(moved.body.storage().get(), default_storage);
+    EXPECT_EQ(assigned.type, "sample");
+    EXPECT_EQ(assigned.body.as_object().at("title").as_string(), "t");
+
+    moved.body = boost::json::object{{"again", true}};  // a moved-from envelope is usable
+    EXPECT_TRUE(moved.body.as_object().at("again").as_bool());
+}
+
 TEST(Codec, TooDeep) {
     std::string deep = R"({"type":"sample","body":)" + std::string(40, '[') + std::string(40, ']') + "}";
     EXPECT_EQ(envelope_error(deep).code, ErrorCode::too_deep);

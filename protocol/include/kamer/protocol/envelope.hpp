@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "kamer/protocol/codec.hpp"
 #include "kamer/protocol/error.hpp"
@@ -41,6 +42,17 @@ struct Envelope {
     // thread-safe, freed with the last value that uses it): to change it on another thread, or
     // to keep a small part of a large message, copy it into a value with storage of its own.
     boost::json::value body;
+
+    Envelope() = default;
+    explicit Envelope(boost::json::value body_with_its_storage) noexcept : body(std::move(body_with_its_storage)) {}
+    Envelope(const Envelope&) = default;
+    Envelope& operator=(const Envelope&) = default;
+    // A moved-from envelope lets go of the arena, which json::value's own move keeps: the arena
+    // is then freed by the last holder of the message, not by a thread that only passed it on
+    // (the client library hands messages from its network thread to the application's).
+    Envelope(Envelope&& other) noexcept;
+    Envelope& operator=(Envelope&& other) noexcept;
+    ~Envelope() = default;
 };
 
 struct DecodeResult {
