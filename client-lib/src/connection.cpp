@@ -21,6 +21,8 @@
 #include <deque>
 #include <map>
 
+#include "sent_chain.hpp"
+
 namespace kamer::client {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -66,6 +68,7 @@ ssl::context make_context(const ConnectOptions& o) {
     }
     if (!o.crl_file.empty()) load_crls(ctx, o.crl_file);
     ctx.set_verify_mode(ssl::verify_peer);
+    send_only_certificates_the_server_lacks(ctx.native_handle());
     if (o.session_reuse) SessionReuse::enable(ctx.native_handle());
     return ctx;
 }

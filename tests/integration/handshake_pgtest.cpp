@@ -4,8 +4,10 @@
 
 #include "harness.hpp"
 #include "tls_probe.hpp"
+#include "tls_recorder.hpp"
 
 #include <openssl/ssl.h>
+#include <set>
 #include "kamer/client/blocking_connection.hpp"
 #include "kamer/protocol/close_codes.hpp"
 
@@ -95,6 +97,29 @@ TEST_F(Handshake, ProbeWithAGoodCertificateUpgrades) {
     auto r = tls_probe(server->port(), pki_dir() + "/orgs/gemeente.pem", pki_dir() + "/orgs/gemeente.key");
     EXPECT_TRUE(r.upgraded) << r.error;
     EXPECT_EQ(r.protocol, "TLSv1.3");
+}
+
+TEST_F(Handshake, CertificateRequestNamesTheTrustedCas) {
+    auto r = tls_probe(server->port(), pki_dir() + "/orgs/gemeente.pem", pki_dir() + "/orgs/gemeente.key");
+    ASSERT_TRUE(r.upgraded) << r.error;
+    EXPECT_EQ(std::set<std::string>(r.named_cas.begin(), r.named_cas.end()),
+              (std::set<std::string>{"CN=Kamer Development Root CA,O=Kamer Development,C=NL",
+                                     "CN=Kamer Development Issuing CA,O=Kamer Development,C=NL"}));
+}
+
+// The client library leaves out of the chain it sends the CAs the server names as trusted
+// (kamerd names its trust store, see above), and sends the whole chain to a server that does
+// not name its issuing CA.
+TEST(ClientChain, LeavesOutTheIssuingCaTheServerNames) {
+    TlsRecorder server(pki_dir() + "/ca-bundle.pem");
+    EXPECT_THROW(BlockingConnection(client_options("gemeente", server.port())), ConnectError);
+    EXPECT_EQ(server.certificates_received(), 1);
+}
+
+TEST(ClientChain, SendsTheWholeChainToAServerThatNamesOnlyItsRoot) {
+    TlsRecorder server(pki_dir() + "/root-ca/cert.pem");
+    EXPECT_THROW(BlockingConnection(client_options("gemeente", server.port())), ConnectError);
+    EXPECT_EQ(server.certificates_received(), 2);
 }
 
 TEST_F(Handshake, ForeignCaIsRefusedWithUnknownCa) {

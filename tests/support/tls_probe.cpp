@@ -22,6 +22,19 @@ std::string last_error() {
     return buf;
 }
 
+std::vector<std::string> names(const STACK_OF(X509_NAME)* list) {
+    std::vector<std::string> out;
+    for (int i = 0; list && i < sk_X509_NAME_num(list); ++i) {
+        BIO* bio = BIO_new(BIO_s_mem());
+        X509_NAME_print_ex(bio, sk_X509_NAME_value(list, i), 0, XN_FLAG_RFC2253);
+        char* text = nullptr;
+        long n = BIO_get_mem_data(bio, &text);
+        out.emplace_back(text, static_cast<std::size_t>(n));
+        BIO_free(bio);
+    }
+    return out;
+}
+
 }  // namespace
 
 ProbeResult tls_probe(std::uint16_t port, const std::string& chain, const std::string& key, int security_level,
@@ -59,6 +72,7 @@ ProbeResult tls_probe(std::uint16_t port, const std::string& chain, const std::s
         result.error = last_error();
     } else {
         result.protocol = SSL_get_version(ssl);
+        result.named_cas = names(SSL_get0_peer_CA_list(ssl));
         std::string request =
             "GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"

@@ -3,6 +3,7 @@
 // client library would never send (none at all, weak keys, CA certificates, long chains).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kamer::test {
 
@@ -10,6 +11,7 @@ struct ProbeResult {
     bool upgraded = false;  // the server answered the WebSocket upgrade: the certificate was accepted
     std::string error;      // OpenSSL's reason for the failure, e.g. "tlsv13 alert certificate required"
     std::string protocol;   // negotiated TLS version when the handshake completed
+    std::vector<std::string> named_cas;  // the CAs the server's certificate request named (RFC 2253)
 };
 
 // Connects to 127.0.0.1:port presenting `chain`/`key` (none when empty) at OpenSSL security
