@@ -8,6 +8,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <atomic>
+#include <tuple>
 
 #include "kamer/protocol/messages/session.hpp"
 #include "net/connection_tracker.hpp"
@@ -107,9 +108,15 @@ void Session::start() {
 
 asio::awaitable<void> Session::run() {
     auto self = shared_from_this();
+    // Admission's state (the upgrade request, the organisation record) is freed before the
+    // session settles into serving, so that an idle connection does not keep it.
+    if (co_await admit()) co_await serve();
+}
+
+asio::awaitable<bool> Session::admit() {
     auto request = co_await upgrade();
     deadline_.cancel();
-    if (!request) co_return;
+    if (!request) co_return false;
 
     auto org = services_.registry.find(peer_.certificate.oin);
     std::optional<CloseCode> refusal;
@@ -135,13 +142,13 @@ asio::awaitable<void> Session::run() {
     request.reset();
     if (accept_ec) {
         refuse("upgrade", "websocket_accept_failed");
-        co_return;
+        co_return false;
     }
     if (refusal) {
         refuse("registry", protocol::to_string(*refusal));
         co_await ws_.async_close(reason_of(*refusal),
                                  as_tuple_awaitable);
-        co_return;
+        co_return false;
     }
     peer_.organisation = *org;
     if (!services_.tracker.admit_session(id_, org->id, weak_from_this())) {
@@ -149,7 +156,7 @@ asio::awaitable<void> Session::run() {
         auto code = CloseCode::too_many_connections;
         co_await ws_.async_close(reason_of(code),
                                  as_tuple_awaitable);
-        co_return;
+        co_return false;
     }
     authenticated_ = true;
     session_uuid_ = random_uuid();
@@ -160,7 +167,7 @@ asio::awaitable<void> Session::run() {
               {{"conn", id_}, {"oin", org->oin}, {"sector", protocol::to_string(org->sector)}});
 
     arm_deadline(std::chrono::seconds(limits.hello_timeout_seconds), "hello");
-    co_await serve();
+    co_return true;
 }
 
 asio::awaitable<std::optional<http::request<http::empty_body>>> Session::upgrade() {
@@ -237,7 +244,14 @@ asio::awaitable<void> Session::serve() {
             capacity_.expires_at(asio::steady_timer::time_point::max());
             co_await capacity_.async_wait(as_tuple_awaitable);
         }
-        auto [ec, n] = co_await ws_.async_read(read_buffer_, as_tuple_awaitable);
+        // Wait for the next message with a one-byte buffer, then read the rest: an idle session
+        // holds no read buffer (a whole-message read reserves 1.5 KiB before anything arrives).
+        char first;
+        auto [ec, n] = co_await ws_.async_read_some(asio::buffer(&first, 1), as_tuple_awaitable);
+        if (!ec) {
+            read_buffer_.commit(asio::buffer_copy(read_buffer_.prepare(n), asio::buffer(&first, n)));
+            if (!ws_.is_message_done()) ec = std::get<0>(co_await ws_.async_read(read_buffer_, as_tuple_awaitable));
+        }
         if (ec) {
             std::string_view reason = ec == websocket::error::closed      ? "closed"
                                       : ec == beast::error::timeout       ? "idle_timeout"

@@ -89,6 +89,7 @@ private:
     using WebSocket = boost::beast::websocket::stream<TlsStream>;
 
     boost::asio::awaitable<void> run();
+    boost::asio::awaitable<bool> admit();  // TLS, upgrade and registry: true when admitted
     boost::asio::awaitable<std::optional<boost::beast::http::request<boost::beast::http::empty_body>>> upgrade();
     boost::asio::awaitable<void> serve();
     boost::asio::awaitable<void> linger_and_close();
