@@ -134,14 +134,15 @@ TlsContext make_server_context(const Config::Tls& tls) {
     X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_X509_STRICT);
     X509_STORE_set_purpose(store, X509_PURPOSE_SSL_CLIENT);
     verify_crls_at_load(store);
-    SSL_CTX_set_cert_store(c, store);  // takes ownership
     // Name the trusted CAs in the certificate request. A client that sees its issuing CA named
     // leaves it out of the chain it sends (ours does), so the server neither decodes it (with
     // OpenSSL 3.0 decoding a certificate costs more than verifying its signature) nor keeps
-    // it for the life of the connection (about 4 KiB).
-    STACK_OF(X509_NAME)* trusted_names = SSL_load_client_CA_file(tls.trust_store.c_str());
-    if (!trusted_names) fail("no CA certificate in trust store", tls.trust_store);
-    SSL_CTX_set_client_CA_list(c, trusted_names);  // takes ownership
+    // it for the life of the connection (about 5 KiB).
+    STACK_OF(X509_OBJECT)* trusted = X509_STORE_get0_objects(store);
+    for (int i = 0; i < sk_X509_OBJECT_num(trusted); ++i)
+        if (X509* ca = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(trusted, i)); ca && !SSL_CTX_add_client_CA(c, ca))
+            fail("cannot name the trusted CAs of", tls.trust_store);
+    SSL_CTX_set_cert_store(c, store);  // takes ownership
 
     SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_callback);
     SSL_CTX_set_verify_depth(c, tls.verify_depth);
