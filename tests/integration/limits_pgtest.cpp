@@ -1,9 +1,12 @@
 // Connection caps per address and per organisation, and the per-session rate limit: each ends
 // with its documented refusal, and other addresses, organisations and sessions are served.
+// Requests beyond max_in_flight wait unread until one completes, and are then all answered.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "harness.hpp"
 #include "raw_websocket.hpp"
@@ -86,6 +89,35 @@ TEST(Limits, FloodGetsRateLimitedErrorsThenCloses4009) {
     EXPECT_EQ(close_code, static_cast<int>(CloseCode::rate_limited));
     EXPECT_NO_THROW(bystander.call(protocol::Ping{})) << "another session was limited too";
     EXPECT_EQ(stored_rows(database), 0);
+}
+
+TEST(Limits, RequestsBeyondMaxInFlightWaitTheirTurnAndAreAllAnswered) {
+    TestDatabase database;
+    database.register_demo_partners();
+    Kamerd server(database, {{"limits.max_in_flight", "1"}, {"limits.message_burst", "100"}});
+    RawWebSocket client(server.port(), "gemeente");
+    client.greet();
+    // Sent at once, and then a close: the server reads the next one only after answering the
+    // one before, and reaches the close after the last.
+    constexpr int count = 30;
+    for (int i = 0; i < count; ++i)
+        client.send_text(R"({"type":"room.list","id":"r)" + std::to_string(i) + R"(","body":{}})");
+    client.send_frame(opcode::fin | opcode::close, std::string("\x03\xe8", 2));
+    std::vector<std::string> answered;
+    while (answered.size() < count) {
+        auto frame = client.read_frame(5s);
+        if (!frame) break;
+        ASSERT_EQ(frame->op(), opcode::text) << "the session was closed";
+        ASSERT_NE(frame->payload.find(R"("type":"rooms")"), std::string::npos) << frame->payload;
+        auto at = frame->payload.find(R"("re":")");
+        ASSERT_NE(at, std::string::npos) << frame->payload;
+        answered.push_back(frame->payload.substr(at + 6, frame->payload.find('"', at + 6) - at - 6));
+    }
+    ASSERT_EQ(answered.size(), static_cast<std::size_t>(count)) << "requests waiting for their turn were not answered";
+    for (int i = 0; i < count; ++i) EXPECT_EQ(answered[i], "r" + std::to_string(i)) << "answered out of order";
+    auto ending = client.wait_for_close(5s);
+    EXPECT_TRUE(ending.close_frame);
+    EXPECT_FALSE(ending.timed_out);
 }
 
 }  // namespace

@@ -75,7 +75,6 @@ Session::Session(asio::ip::tcp::socket socket, TlsContext context, std::string r
     : ws_(TlsStream(std::move(socket), context.get())),
       context_(std::move(context)),
       deadline_(ws_.get_executor()),
-      capacity_(ws_.get_executor()),
       services_(services),
       id_(next_session_id++),
       remote_address_(std::move(remote_address)),
@@ -95,22 +94,15 @@ Session::~Session() {
 }
 
 void Session::start() {
-    asio::co_spawn(ws_.get_executor(), [self = shared_from_this()] { return self->run(); },
-                   [id = id_](std::exception_ptr e) {
-                       if (!e) return;
-                       try {
-                           std::rethrow_exception(e);
-                       } catch (const std::exception& ex) {
-                           log::error(logger(), "session.crashed", {{"conn", id}, {"what", ex.what()}});
-                       }
-                   });
-}
-
-asio::awaitable<void> Session::run() {
-    auto self = shared_from_this();
-    // Admission's state (the upgrade request, the organisation record) is freed before the
-    // session settles into serving, so that an idle connection does not keep it.
-    if (co_await admit()) co_await serve();
+    // Admission is a coroutine; serving is not. Once admitted, the coroutine and its frames
+    // are gone, and an idle session holds only its pending read (see read_next).
+    asio::co_spawn(ws_.get_executor(), admit(), [self = shared_from_this()](std::exception_ptr e, bool admitted) {
+        if (e) {
+            self->report_crash(e);
+            return;
+        }
+        if (admitted) self->read_next();
+    });
 }
 
 asio::awaitable<bool> Session::admit() {
@@ -238,46 +230,81 @@ asio::awaitable<void> Session::linger_and_close() {
     socket.close(ec);
 }
 
-asio::awaitable<void> Session::serve() {
-    for (;;) {
-        while (in_flight_ >= services_.limits.max_in_flight && !closing_) {
-            capacity_.expires_at(asio::steady_timer::time_point::max());
-            co_await capacity_.async_wait(as_tuple_awaitable);
-        }
-        // Wait for the next message with a one-byte buffer, then read the rest: an idle session
-        // holds no read buffer (a whole-message read reserves 1.5 KiB before anything arrives).
-        char first;
-        auto [ec, n] = co_await ws_.async_read_some(asio::buffer(&first, 1), as_tuple_awaitable);
-        if (!ec) {
-            read_buffer_.commit(asio::buffer_copy(read_buffer_.prepare(n), asio::buffer(&first, n)));
-            if (!ws_.is_message_done()) ec = std::get<0>(co_await ws_.async_read(read_buffer_, as_tuple_awaitable));
-        }
-        if (ec) {
-            std::string_view reason = ec == websocket::error::closed      ? "closed"
-                                      : ec == beast::error::timeout       ? "idle_timeout"
-                                      : ec == websocket::error::message_too_big ? "message_too_big"
-                                                                                : "transport";
-            if (ec == beast::error::timeout)
-                obs::metrics().counter("kamer_disconnects_total", "Sessions ended, by reason", {{"reason", reason}}).inc();
-            log::info(logger(), "session.ended",
-                      {{"conn", id_}, {"oin", peer_.organisation.oin}, {"reason", reason},
-                       {"close_code", std::int64_t(close_sent_ ? static_cast<int>(close_code_) : ws_.reason().code)}});
-            break;
-        }
-        if (!ws_.got_text()) {
-            // Kamer messages are JSON text; binary frames are refused (RFC 6455: 1003).
-            read_buffer_.clear();
-            reply_error(std::nullopt, {ErrorCode::malformed_json, "", "binary messages are not accepted"});
-            start_close(CloseCode::unsupported_data, true);
-            continue;
-        }
-        std::string_view text(static_cast<const char*>(read_buffer_.data().data()), read_buffer_.size());
-        if (!closing_) handle(text);
-        read_buffer_.clear();
-        if (read_buffer_.capacity() > 1024) read_buffer_.shrink_to_fit();
+// Reads the next message, unless max_in_flight requests are being processed: then reading
+// resumes when one of them completes (or the session closes).
+void Session::read_next() {
+    if (in_flight_ >= services_.limits.max_in_flight && !closing_) {
+        read_paused_ = true;
+        return;
     }
+    // Wait for the next message with a one-byte buffer, then read the rest: an idle session
+    // holds no read buffer (a whole-message read reserves 1.5 KiB before anything arrives).
+    ws_.async_read_some(asio::buffer(&first_byte_, 1), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        if (!ec) {
+            auto& buffer = self->read_buffer_;
+            buffer.commit(asio::buffer_copy(buffer.prepare(n), asio::buffer(&self->first_byte_, n)));
+            if (!self->ws_.is_message_done()) {
+                self->ws_.async_read(buffer, [self](beast::error_code ec, std::size_t) { self->on_message(ec); });
+                return;
+            }
+        }
+        self->on_message(ec);
+    });
+}
+
+void Session::resume_reading() {
+    if (!read_paused_) return;
+    read_paused_ = false;
+    read_next();
+}
+
+void Session::on_message(beast::error_code ec) {
+    if (ec) {
+        end_reading(ec);
+        return;
+    }
+    if (!ws_.got_text()) {
+        // Kamer messages are JSON text; binary frames are refused (RFC 6455: 1003).
+        read_buffer_.clear();
+        reply_error(std::nullopt, {ErrorCode::malformed_json, "", "binary messages are not accepted"});
+        start_close(CloseCode::unsupported_data, true);
+        read_next();
+        return;
+    }
+    std::string_view text(static_cast<const char*>(read_buffer_.data().data()), read_buffer_.size());
+    try {
+        if (!closing_) handle(text);
+    } catch (...) {
+        // A completion handler must not throw into the I/O thread: this session ends, others go on.
+        report_crash(std::current_exception());
+        start_close(CloseCode::internal_error, false);
+    }
+    read_buffer_.clear();
+    if (read_buffer_.capacity() > 1024) read_buffer_.shrink_to_fit();
+    read_next();
+}
+
+void Session::end_reading(beast::error_code ec) {
+    std::string_view reason = ec == websocket::error::closed            ? "closed"
+                              : ec == beast::error::timeout             ? "idle_timeout"
+                              : ec == websocket::error::message_too_big ? "message_too_big"
+                                                                        : "transport";
+    if (ec == beast::error::timeout)
+        obs::metrics().counter("kamer_disconnects_total", "Sessions ended, by reason", {{"reason", reason}}).inc();
+    log::info(logger(), "session.ended",
+              {{"conn", id_}, {"oin", peer_.organisation.oin}, {"reason", reason},
+               {"close_code", std::int64_t(close_sent_ ? static_cast<int>(close_code_) : ws_.reason().code)}});
     deadline_.cancel();
-    capacity_.cancel();
+}
+
+void Session::report_crash(std::exception_ptr e) const {
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+        log::error(logger(), "session.crashed", {{"conn", id_}, {"what", ex.what()}});
+    } catch (...) {
+        log::error(logger(), "session.crashed", {{"conn", id_}, {"what", "unknown exception"}});
+    }
 }
 
 void Session::handle(std::string_view text) {
@@ -388,7 +415,7 @@ void Session::complete_request(std::string encoded) {
     replies.inc();
     asio::dispatch(ws_.get_executor(), [self = shared_from_this(), encoded = std::move(encoded)]() mutable {
         --self->in_flight_;
-        self->capacity_.cancel();
+        self->resume_reading();
         self->enqueue(std::make_shared<const std::string>(std::move(encoded)));
         if (self->draining_ && self->in_flight_ == 0) self->start_close(CloseCode::going_away, true);
     });
@@ -469,7 +496,7 @@ void Session::start_close(CloseCode code, bool flush) {
     if (closing_) return;
     closing_ = true;
     close_code_ = code;
-    capacity_.cancel();
+    resume_reading();  // a paused reader goes on to read the peer's close frame
     if (!authenticated_) {
         beast::error_code ignored;
         ws_.next_layer().next_layer().close(ignored);

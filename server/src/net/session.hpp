@@ -3,8 +3,9 @@
 // certificate, WebSocket upgrade with subprotocol kamer.v1, the hello/welcome greeting, then
 // requests in and replies and events out.
 //
-// Everything runs on the session's strand. Reads: one coroutine, paused while the session has
-// max_in_flight requests being processed. Writes: a bounded queue written one message at a
+// Everything runs on the session's strand. Admission (TLS, upgrade, registry) is a coroutine;
+// after it, reads are a chain of completion handlers, paused while the session has
+// max_in_flight requests being processed, so that an idle session holds no coroutine frames. Writes: a bounded queue written one message at a
 // time; a peer that lets the queue grow past send_queue_bytes is closed as a slow consumer.
 // send(), close() and peer() may be called from any thread.
 #include <boost/asio/awaitable.hpp>
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <functional>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -88,11 +90,15 @@ private:
     friend class Responder;
     using WebSocket = boost::beast::websocket::stream<TlsStream>;
 
-    boost::asio::awaitable<void> run();
     boost::asio::awaitable<bool> admit();  // TLS, upgrade and registry: true when admitted
     boost::asio::awaitable<std::optional<boost::beast::http::request<boost::beast::http::empty_body>>> upgrade();
-    boost::asio::awaitable<void> serve();
     boost::asio::awaitable<void> linger_and_close();
+
+    void read_next();
+    void resume_reading();  // after a request completes, or when closing
+    void on_message(boost::beast::error_code ec);
+    void end_reading(boost::beast::error_code ec);
+    void report_crash(std::exception_ptr e) const;
 
     void handle(std::string_view text);
     void handle_hello(protocol::Envelope&& envelope);
@@ -110,7 +116,6 @@ private:
     WebSocket ws_;
     TlsContext context_;  // keeps the SSL_CTX of this session alive across reloads
     boost::asio::steady_timer deadline_;
-    boost::asio::steady_timer capacity_;  // wakes the reader when in-flight requests finish
     boost::beast::flat_buffer read_buffer_;
     SessionServices& services_;
     const std::uint64_t id_;
@@ -123,6 +128,8 @@ private:
     std::size_t queued_bytes_ = 0;
     std::atomic<std::size_t> backlog_{0};  // queued_bytes_, readable from other threads
     unsigned in_flight_ = 0;
+    char first_byte_ = 0;       // the one-byte read that waits for the next message
+    bool read_paused_ = false;  // max_in_flight reached: no read outstanding
     bool writing_ = false;
     bool closing_ = false;
     bool draining_ = false;
