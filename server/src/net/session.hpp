@@ -4,9 +4,10 @@
 // requests in and replies and events out.
 //
 // Everything runs on the session's strand. Admission (TLS, upgrade, registry) is a coroutine;
-// after it, reads are a chain of completion handlers, paused while the session has
-// max_in_flight requests being processed, so that an idle session holds no coroutine frames. Writes: a bounded queue written one message at a
-// time; a peer that lets the queue grow past send_queue_bytes is closed as a slow consumer.
+// after it, reads are a chain of completion handlers, so that an idle session holds no
+// coroutine frames, paused while the session has max_in_flight requests being processed.
+// Writes: a bounded queue written one message at a time; a peer that lets the queue grow past
+// send_queue_bytes is closed as a slow consumer.
 // send(), close() and peer() may be called from any thread.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
