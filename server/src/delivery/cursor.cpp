@@ -10,22 +10,31 @@ namespace {
 
 constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-// One AES-128 block, encrypted or decrypted (ECB on a single block is a pseudo-random
-// permutation, which is all a cursor needs).
-std::array<unsigned char, 16> crypt(const std::array<unsigned char, 16>& key, const unsigned char* in, bool encrypt) {
-    std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+}  // namespace
+
+void CursorCodec::FreeContext::operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+
+// One AES-128 block (ECB on a single block is a pseudo-random permutation, which is all a
+// cursor needs).
+CursorCodec::CursorCodec(const std::array<unsigned char, 16>& key)
+    : encrypt_(EVP_CIPHER_CTX_new()), decrypt_(EVP_CIPHER_CTX_new()) {
+    std::unique_ptr<EVP_CIPHER, decltype(&EVP_CIPHER_free)> cipher(EVP_CIPHER_fetch(nullptr, "AES-128-ECB", nullptr),
+                                                                   EVP_CIPHER_free);
+    for (auto* ctx : {encrypt_.get(), decrypt_.get()})
+        if (!cipher || !ctx ||
+            EVP_CipherInit_ex2(ctx, cipher.get(), key.data(), nullptr, ctx == encrypt_.get() ? 1 : 0, nullptr) != 1 ||
+            EVP_CIPHER_CTX_set_padding(ctx, 0) != 1)
+            throw std::runtime_error("cursor cipher unavailable");
+}
+
+std::array<unsigned char, 16> CursorCodec::crypt(const unsigned char* in, bool encrypt) const {
     std::array<unsigned char, 16> out{};
     int n = 0;
-    if (!ctx || EVP_CipherInit_ex(ctx.get(), EVP_aes_128_ecb(), nullptr, key.data(), nullptr, encrypt ? 1 : 0) != 1 ||
-        EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1 || EVP_CipherUpdate(ctx.get(), out.data(), &n, in, 16) != 1 ||
-        n != 16)
+    std::lock_guard lock(mutex_);
+    if (EVP_CipherUpdate(encrypt ? encrypt_.get() : decrypt_.get(), out.data(), &n, in, 16) != 1 || n != 16)
         throw std::runtime_error("cursor cipher failed");
     return out;
 }
-
-}  // namespace
-
-CursorCodec::CursorCodec(const std::array<unsigned char, 16>& key) : key_(key) {}
 
 std::string CursorCodec::encode(std::int64_t room, std::int64_t seq) const {
     unsigned char block[16];
@@ -33,7 +42,7 @@ std::string CursorCodec::encode(std::int64_t room, std::int64_t seq) const {
         block[i] = static_cast<unsigned char>(static_cast<std::uint64_t>(room) >> (56 - 8 * i));
         block[8 + i] = static_cast<unsigned char>(static_cast<std::uint64_t>(seq) >> (56 - 8 * i));
     }
-    auto c = crypt(key_, block, true);
+    auto c = crypt(block, true);
     // base64url without padding: 16 bytes -> 22 characters.
     std::string out;
     out.reserve(22);
@@ -68,7 +77,7 @@ std::optional<std::int64_t> CursorCodec::decode(std::int64_t room, std::string_v
         }
     }
     if (n != 16) return std::nullopt;
-    auto block = crypt(key_, c, false);
+    auto block = crypt(c, false);
     std::uint64_t r = 0, s = 0;
     for (int i = 0; i < 8; ++i) {
         r = (r << 8) | block[i];
