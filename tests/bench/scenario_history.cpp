@@ -8,6 +8,7 @@
 #include "bench_context.hpp"
 #include "bench_items.hpp"
 #include "kamer/protocol/messages/rooms.hpp"
+#include "process_stats.hpp"
 #include "scenarios.hpp"
 
 namespace kamer::bench {
@@ -51,7 +52,10 @@ class History {
         co_await finish(chair);
 
         std::vector<double> times;
+        double server0 = cpu_seconds(bench_.server_pid()), postgres0 = tree_cpu_seconds(bench_.postgres_pid());
         for (long run = 0; run < runs_; ++run) times.push_back(co_await resume());
+        double server = cpu_seconds(bench_.server_pid()) - server0;
+        double postgres = tree_cpu_seconds(bench_.postgres_pid()) - postgres0;
         std::sort(times.begin(), times.end());
         print_result("history",
                      {{"items", items_},
@@ -63,7 +67,10 @@ class History {
                       {"best_ms", times.front() * 1e3},
                       {"median_ms", times[times.size() / 2] * 1e3},
                       {"worst_ms", times.back() * 1e3},
-                      {"visible_items_per_second", static_cast<double>(visible_) / times.front()}});
+                      {"visible_items_per_second", static_cast<double>(visible_) / times.front()},
+                      // Each resume with its connection's handshake and close.
+                      {"server_cpu_ms_per_resume", server * 1e3 / static_cast<double>(runs_)},
+                      {"postgres_cpu_ms_per_resume", postgres * 1e3 / static_cast<double>(runs_)}});
     }
 
   private:
