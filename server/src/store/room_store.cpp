@@ -4,8 +4,11 @@
 #include <openssl/rand.h>
 
 #include <charconv>
+#include <chrono>
 #include <stdexcept>
 #include <string_view>
+
+#include "util/ids.hpp"
 
 namespace kamer::server::store {
 namespace json = boost::json;
@@ -174,7 +177,7 @@ std::int64_t next_room_id(pqxx::transaction_base& tx) { return tx.exec1("SELECT 
 const char* const entry_columns =
     "e.seq, e.kind, coalesce(e.item_id::text, ''), e.version, e.author_org, e.category, array_to_json(e.audience),"
     " e.subject_org, e.signal, array_to_json(e.signal_audience), array_to_json(e.persons),"
-    " to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), e.body, e.signal_body";
+    " (date_part('epoch', e.at) * 1000)::bigint, e.body, e.signal_body";
 
 rooms::StoredEntry entry_of(const pqxx::row& row, std::int64_t room) {
     constexpr pqxx::row::size_type columns = 14;  // of entry_columns
@@ -198,7 +201,10 @@ rooms::StoredEntry entry_of(const pqxx::row& row, std::int64_t room) {
     e.meta.signal = r(8).as<bool>();
     e.meta.signal_audience = parse_int_list(r(9));
     e.persons = parse_text_list(r(10));
-    e.at = r(11).as<std::string>();
+    // Milliseconds since 1970, formatted here: to_char in the query was about 40 % of
+    // PostgreSQL's time for a page of 2 000 entries. The writer stores whole milliseconds,
+    // which the float of date_part holds exactly once rounded.
+    e.at = format_timestamp(std::chrono::system_clock::time_point(std::chrono::milliseconds(r(11).as<std::int64_t>())));
     e.body = r(12).as<std::string>();
     if (!r(13).is_null()) e.signal_body = r(13).as<std::string>();
     return e;

@@ -8,7 +8,7 @@ namespace kamer::server {
 // A random (version 4) UUID in lower case, from OpenSSL's CSPRNG.
 std::string random_uuid();
 
-// RFC 3339 UTC with milliseconds: 2026-11-22T10:15:30.123Z
+// RFC 3339 UTC with milliseconds: 2026-11-22T10:15:30.123Z (years 0000-9999).
 std::string format_timestamp(std::chrono::system_clock::time_point t);
 
 // SHA-256 of the text, in hex.
