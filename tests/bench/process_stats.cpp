@@ -16,7 +16,8 @@ namespace {
 
 struct Stat {
     pid_t parent = 0;
-    double cpu = 0;  // seconds
+    double cpu = 0;         // seconds
+    double reaped_cpu = 0;  // of its children that ended and were waited for
 };
 
 std::optional<Stat> read_stat(const std::string& path) {
@@ -28,12 +29,17 @@ std::optional<Stat> read_stat(const std::string& path) {
     std::string field;
     Stat out;
     unsigned long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && fields >> field; ++i) {
+    long cutime = 0, cstime = 0;
+    for (int i = 3; i <= 17 && fields >> field; ++i) {
         if (i == 4) out.parent = static_cast<pid_t>(std::stol(field));
         if (i == 14) utime = std::stoul(field);
         if (i == 15) stime = std::stoul(field);
+        if (i == 16) cutime = std::stol(field);
+        if (i == 17) cstime = std::stol(field);
     }
-    out.cpu = static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    const auto ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+    out.cpu = static_cast<double>(utime + stime) / ticks;
+    out.reaped_cpu = static_cast<double>(cutime + cstime) / ticks;
     return out;
 }
 
@@ -47,7 +53,11 @@ double cpu_seconds(pid_t pid) {
 
 double tree_cpu_seconds(pid_t pid) {
     if (pid <= 0) return 0;
-    double total = cpu_seconds(pid);
+    auto root = read_stat("/proc/" + std::to_string(pid) + "/stat");
+    if (!root) throw std::runtime_error("cannot read /proc/" + std::to_string(pid) + "/stat");
+    // With the children that ended: PostgreSQL's autovacuum workers come and go during a run,
+    // and a worker ending between two readings took its CPU out of the sum.
+    double total = root->cpu + root->reaped_cpu;
     for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
         const auto name = entry.path().filename().string();
         if (name.find_first_not_of("0123456789") != std::string::npos) continue;
