@@ -43,21 +43,23 @@ std::optional<Stat> read_stat(const std::string& path) {
     return out;
 }
 
+Stat stat_of(pid_t pid) {
+    const auto path = "/proc/" + std::to_string(pid) + "/stat";
+    auto stat = read_stat(path);
+    if (!stat) throw std::runtime_error("cannot read " + path);
+    return *stat;
+}
+
 }  // namespace
 
-double cpu_seconds(pid_t pid) {
-    auto stat = read_stat("/proc/" + std::to_string(pid) + "/stat");
-    if (!stat) throw std::runtime_error("cannot read /proc/" + std::to_string(pid) + "/stat");
-    return stat->cpu;
-}
+double cpu_seconds(pid_t pid) { return stat_of(pid).cpu; }
 
 double tree_cpu_seconds(pid_t pid) {
     if (pid <= 0) return 0;
-    auto root = read_stat("/proc/" + std::to_string(pid) + "/stat");
-    if (!root) throw std::runtime_error("cannot read /proc/" + std::to_string(pid) + "/stat");
+    const auto root = stat_of(pid);
     // With the children that ended: PostgreSQL's autovacuum workers come and go during a run,
     // and a worker ending between two readings took its CPU out of the sum.
-    double total = root->cpu + root->reaped_cpu;
+    double total = root.cpu + root.reaped_cpu;
     for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
         const auto name = entry.path().filename().string();
         if (name.find_first_not_of("0123456789") != std::string::npos) continue;
