@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -67,6 +68,33 @@ TEST(Ops, ListenerServesHealthReadinessAndMetrics) {
         EXPECT_NE(metrics.body.find(name), std::string::npos) << name;
     EXPECT_EQ(metrics.body.find("OPS-1"), std::string::npos) << "no case data in metrics";
     EXPECT_EQ(http_get(server.ops_port(), "/other").status, 404);
+}
+
+TEST(Ops, ThreadsCarryTheNameOfTheirJob) {
+    TestDatabase database;
+    database.register_demo_partners();
+    Kamerd server(database, {{"server.threads", "2"}});
+    auto thread_names = [&] {
+        std::multiset<std::string> names;
+        for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(server.pid()) + "/task")) {
+            std::ifstream comm(task.path() / "comm");
+            std::string name;
+            std::getline(comm, name);
+            names.insert(name);
+        }
+        return names;
+    };
+    // The main thread keeps the program's name (ps shows it) and serves the network too. The
+    // port is written before every thread has started, so wait for all of them.
+    const std::set<std::string> jobs{"kamerd-net", "kamerd-writer", "kamerd-hub", "kamerd-disclose",
+                                     "kamerd-listen", "kamerd-reader", "kamerd-log"};
+    std::multiset<std::string> names;
+    EXPECT_TRUE(eventually([&] {
+        names = thread_names();
+        return std::all_of(jobs.begin(), jobs.end(), [&](const auto& job) { return names.count(job) > 0; });
+    })) << "a job has no named thread";
+    EXPECT_EQ(names.count("kamerd"), 1u);
+    for (const auto& name : names) EXPECT_TRUE(name == "kamerd" || jobs.count(name)) << "unnamed: " << name;
 }
 
 TEST(Ops, ReadinessFollowsTheDatabaseAndWritesRecoverWithoutARestart) {

@@ -64,6 +64,7 @@ public:
 
     std::uint16_t port() const { return port_; }
     std::uint16_t ops_port() const;  // the operations listener (/healthz /readyz /metrics)
+    pid_t pid() const { return pid_; }
     bool running();
     void start();
     void stop();  // SIGTERM and wait

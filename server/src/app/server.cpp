@@ -31,6 +31,7 @@
 #include "store/registry_store.hpp"
 #include "store/retention.hpp"
 #include "store/room_store.hpp"
+#include "util/named_thread.hpp"
 
 namespace kamer::server {
 namespace asio = boost::asio;
@@ -236,7 +237,7 @@ int run_server(const Config& config) {
     });
 
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
+    for (unsigned i = 1; i < threads; ++i) pool.push_back(named_thread("kamerd-net", [&] { io.run(); }));
     io.run();
     for (auto& t : pool) t.join();
 

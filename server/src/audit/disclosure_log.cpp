@@ -13,6 +13,7 @@
 #include "store/database.hpp"
 #include "util/ids.hpp"
 #include "util/json_text.hpp"
+#include "util/named_thread.hpp"
 
 namespace kamer::server::audit {
 namespace json = boost::json;
@@ -126,7 +127,7 @@ bool DisclosureLog::submit(Batch batch) {
     return true;
 }
 
-void DisclosureLog::start() { thread_ = std::thread([this] { run(); }); }
+void DisclosureLog::start() { thread_ = named_thread("kamerd-disclose", [this] { run(); }); }
 
 void DisclosureLog::stop() {
     {

@@ -13,6 +13,7 @@
 #include "store/room_store.hpp"
 #include "store/room_views.hpp"
 #include "store/database.hpp"
+#include "util/named_thread.hpp"
 
 namespace kamer::server::delivery {
 namespace asio = boost::asio;
@@ -119,7 +120,7 @@ Hub::~Hub() { stop(); }
 
 void Hub::start() {
     work_.emplace(io_.get_executor());
-    thread_ = std::thread([this] { io_.run(); });
+    thread_ = named_thread("kamerd-hub", [this] { io_.run(); });
 }
 
 void Hub::stop() {

@@ -11,6 +11,7 @@
 #include "store/database.hpp"
 #include "store/room_store.hpp"
 #include "util/ids.hpp"
+#include "util/named_thread.hpp"
 
 namespace kamer::server::rooms {
 using protocol::ErrorCode;
@@ -80,7 +81,7 @@ std::size_t Writer::queued() const {
     return queue_.size();
 }
 
-void Writer::start() { thread_ = std::thread([this] { run(); }); }
+void Writer::start() { thread_ = named_thread("kamerd-writer", [this] { run(); }); }
 
 void Writer::stop() {
     {

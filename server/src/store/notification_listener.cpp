@@ -6,6 +6,7 @@
 
 #include "obs/log.hpp"
 #include "store/database.hpp"
+#include "util/named_thread.hpp"
 
 namespace kamer::server::store {
 namespace {
@@ -33,7 +34,7 @@ NotificationListener::NotificationListener(std::string url, std::vector<std::str
 
 NotificationListener::~NotificationListener() { stop(); }
 
-void NotificationListener::start() { thread_ = std::thread([this] { run(); }); }
+void NotificationListener::start() { thread_ = named_thread("kamerd-listen", [this] { run(); }); }
 
 void NotificationListener::stop() {
     stopping_ = true;

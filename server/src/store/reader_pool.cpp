@@ -2,6 +2,7 @@
 
 #include "obs/log.hpp"
 #include "store/database.hpp"
+#include "util/named_thread.hpp"
 
 namespace kamer::server::store {
 
@@ -26,7 +27,7 @@ std::size_t ReaderPool::queued() const {
 }
 
 void ReaderPool::start() {
-    for (unsigned i = 0; i < size_; ++i) threads_.emplace_back([this] { run(); });
+    for (unsigned i = 0; i < size_; ++i) threads_.push_back(named_thread("kamerd-reader", [this] { run(); }));
 }
 
 void ReaderPool::stop() {
