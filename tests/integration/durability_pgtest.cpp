@@ -1,6 +1,7 @@
 // An acknowledgement means durable: kamerd refuses to start against a PostgreSQL that would
 // acknowledge a commit it could lose (fsync, synchronous_commit or full_page_writes off). And
-// what is committed is also logged and delivered: the writer waits while delivery is behind.
+// what is committed is also logged and delivered: the writer waits while delivery is behind; and
+// the write batch finds its idempotency keys in ops by index, not by reading the table.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include "rooms/writer.hpp"
 #include "store/batch_transaction.hpp"
 #include "store/database.hpp"
+#include "store/room_store.hpp"
 
 namespace kamer::test {
 namespace {
@@ -77,6 +79,41 @@ TEST(WritePath, WaitsWhileDeliveryIsBehindAndGoesOnAfter) {
 // committed is rolled back, a failing write takes the batch's other writes with it, and a
 // caller that went on after a failed statement cannot commit (a bare COMMIT there would roll
 // back without an error, and the writer would acknowledge what was lost).
+// Every write batch looks its idempotency keys up in ops, which grows with every change: the
+// plan PostgreSQL keeps for that statement must use the index, not read the table.
+TEST(WritePath, IdempotencyLookupUsesTheIndexOfOps) {
+    TestDatabase database;
+    database.register_demo_partners();
+    auto c = server::store::connect(database.owner_url());
+    server::store::prepare_writes(*c);
+    const std::string odd = R"(a"b\c,{d} e)";  // every character an array literal must quote
+    int org = 0;
+    {
+        pqxx::nontransaction setup(*c);
+        org = setup.exec1("SELECT min(id) FROM organisations")[0].as<int>();
+        setup.exec("INSERT INTO ops (org_id, client_id, request_hash, reply) SELECT " + std::to_string(org) +
+                   ", 'id-' || n, '\\x00', 'r' FROM generate_series(1, 5000) n");
+        setup.exec_params("INSERT INTO ops (org_id, client_id, request_hash, reply) VALUES ($1, $2, '\\xab', 'stored')",
+                          org, odd);
+        setup.exec("ANALYZE ops");
+    }
+    {
+        server::store::BatchTransaction tx(*c);
+        auto start = server::store::start_batch(tx, {{org, odd}, {org, "id-7"}, {org, "absent"}}, {});
+        ASSERT_EQ(start.replies.size(), 2u);
+        EXPECT_EQ(start.replies.at({org, odd}).reply, "stored");
+        EXPECT_EQ(start.replies.at({org, odd}).request_hash, "ab");
+        EXPECT_EQ(start.replies.count({org, "id-7"}), 1u);
+    }
+    pqxx::nontransaction explain(*c);
+    explain.exec("SET plan_cache_mode = force_generic_plan");  // the plan kept once it stops planning per call
+    std::string plan;
+    for (const auto& row : explain.exec("EXPLAIN EXECUTE kamer_start_batch('{}', '{1}', '{x}')"))
+        plan.append(row[0].c_str()).append("\n");
+    EXPECT_EQ(plan.find("Seq Scan on ops"), std::string::npos) << plan;
+    EXPECT_NE(plan.find("ops_pkey"), std::string::npos) << plan;
+}
+
 TEST(BatchTransaction, CommitsAllOfItsWritesOrNone) {
     TestDatabase database;
     auto c = server::store::connect(database.owner_url());
