@@ -70,6 +70,14 @@ TEST(Ops, ListenerServesHealthReadinessAndMetrics) {
     EXPECT_EQ(http_get(server.ops_port(), "/other").status, 404);
 }
 
+#if defined(__SANITIZE_THREAD__)
+constexpr bool thread_sanitizer = true;
+#elif defined(__has_feature)
+constexpr bool thread_sanitizer = __has_feature(thread_sanitizer);
+#else
+constexpr bool thread_sanitizer = false;
+#endif
+
 TEST(Ops, ThreadsCarryTheNameOfTheirJob) {
     TestDatabase database;
     database.register_demo_partners();
@@ -93,6 +101,7 @@ TEST(Ops, ThreadsCarryTheNameOfTheirJob) {
         names = thread_names();
         return std::all_of(jobs.begin(), jobs.end(), [&](const auto& job) { return names.count(job) > 0; });
     })) << "a job has no named thread";
+    if (thread_sanitizer) return;  // its runtime adds a thread of its own, under the program's name
     EXPECT_EQ(names.count("kamerd"), 1u);
     for (const auto& name : names) EXPECT_TRUE(name == "kamerd" || jobs.count(name)) << "unnamed: " << name;
 }
