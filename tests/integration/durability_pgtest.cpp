@@ -75,10 +75,6 @@ TEST(WritePath, WaitsWhileDeliveryIsBehindAndGoesOnAfter) {
     writer.stop();
 }
 
-// The writer's transaction: BEGIN travels with the reads, COMMIT with the writes. What is not
-// committed is rolled back, a failing write takes the batch's other writes with it, and a
-// caller that went on after a failed statement cannot commit (a bare COMMIT there would roll
-// back without an error, and the writer would acknowledge what was lost).
 // Every write batch looks its idempotency keys up in ops, which grows with every change: the
 // plan PostgreSQL keeps for that statement must use the index, not read the table.
 TEST(WritePath, IdempotencyLookupUsesTheIndexOfOps) {
@@ -114,6 +110,10 @@ TEST(WritePath, IdempotencyLookupUsesTheIndexOfOps) {
     EXPECT_NE(plan.find("ops_pkey"), std::string::npos) << plan;
 }
 
+// The writer's transaction: BEGIN travels with the reads, COMMIT with the writes. What is not
+// committed is rolled back, a failing write takes the batch's other writes with it, and a
+// caller that went on after a failed statement cannot commit (a bare COMMIT there would roll
+// back without an error, and the writer would acknowledge what was lost).
 TEST(BatchTransaction, CommitsAllOfItsWritesOrNone) {
     TestDatabase database;
     auto c = server::store::connect(database.owner_url());

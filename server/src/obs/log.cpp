@@ -1,6 +1,5 @@
 #include "obs/log.hpp"
 
-#include <pthread.h>
 #include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -9,6 +8,7 @@
 #include <string>
 
 #include "util/json_text.hpp"
+#include "util/named_thread.hpp"
 
 namespace kamer::log {
 namespace {
@@ -30,8 +30,7 @@ std::shared_ptr<spdlog::sinks::sink> make_json_sink() {
 
 void init(std::string_view level) {
     std::lock_guard lock(registry_mutex);
-    // Named like kamerd's own threads (util/named_thread.hpp); this one writes the log lines.
-    spdlog::init_thread_pool(8192, 1, [] { pthread_setname_np(pthread_self(), "kamerd-log"); });
+    spdlog::init_thread_pool(8192, 1, [] { server::name_this_thread("kamerd-log"); });
     shared_sink = make_json_sink();
     configured_level = spdlog::level::from_str(std::string(level));
 }

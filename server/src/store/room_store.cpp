@@ -128,26 +128,18 @@ std::vector<std::string> parse_text_list(const pqxx::field& f) {
 
 namespace {
 
-std::string uuid_array(const std::vector<std::string>& ids) {
+// A PostgreSQL array literal of the texts, each quoted: uuid[] and text[] read it alike.
+std::string array_literal(const std::vector<std::string>& texts) {
     std::string out = "{";
-    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];  // UUIDs: no quoting needed
-    return out + "}";
-}
-
-// Array literals of the batch's idempotency keys: the org ids, and the client ids quoted.
-std::pair<std::string, std::string> key_arrays(const std::vector<std::pair<int, std::string>>& keys) {
-    std::string orgs = "{", ids = "{";
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        const char* separator = i ? "," : "";
-        orgs.append(separator).append(std::to_string(keys[i].first));
-        ids.append(separator).append("\"");
-        for (char c : keys[i].second) {
-            if (c == '"' || c == '\\') ids.push_back('\\');
-            ids.push_back(c);
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        out.append(i ? ",\"" : "\"");
+        for (char c : texts[i]) {
+            if (c == '"' || c == '\\') out.push_back('\\');
+            out.push_back(c);
         }
-        ids.append("\"");
+        out.push_back('"');
     }
-    return {orgs + "}", ids + "}"};
+    return out + "}";
 }
 
 }  // namespace
@@ -177,9 +169,14 @@ void prepare_writes(pqxx::connection& connection) {
 BatchStart start_batch(BatchTransaction& tx, const std::vector<std::pair<int, std::string>>& keys,
                        const std::vector<std::string>& public_ids) {
     auto& q = tx.statements();
-    const std::string ids = uuid_array(public_ids);
-    const auto [orgs, client_ids] = key_arrays(keys);
-    auto rows = tx.begin(execute_sql(q, start_batch_statement, {&ids, &orgs, &client_ids}));
+    std::vector<std::string> orgs, client_ids;
+    for (const auto& [org, id] : keys) {
+        orgs.push_back(std::to_string(org));
+        client_ids.push_back(id);
+    }
+    const std::string rooms = array_literal(public_ids), org_list = array_literal(orgs),
+                      id_list = array_literal(client_ids);
+    auto rows = tx.begin(execute_sql(q, start_batch_statement, {&rooms, &org_list, &id_list}));
     BatchStart out;
     for (const auto& r : rows) {
         if (!r[0].is_null())

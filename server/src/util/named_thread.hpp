@@ -8,10 +8,13 @@
 
 namespace kamer::server {
 
+// For threads a library starts (spdlog's), from the hook it runs on them.
+inline void name_this_thread(const char* name) { pthread_setname_np(pthread_self(), name); }
+
 template <class Job>
 std::thread named_thread(const char* name, Job&& job) {
     return std::thread([name, job = std::forward<Job>(job)]() mutable {
-        pthread_setname_np(pthread_self(), name);
+        name_this_thread(name);
         job();
     });
 }
