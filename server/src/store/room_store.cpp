@@ -25,7 +25,6 @@ namespace {
 // The keys travel as two arrays, not as JSON: the planner takes a function's rows from JSON
 // to be 100 and from an array 10, and with 100 it chose to read all of ops for every batch
 // until the table held some ten thousand rows (WritePath.IdempotencyLookupUsesTheIndexOfOps).
-// A plan made while ops is empty reads it too, until autovacuum first analyses the table.
 const ScriptStatement start_batch_statement{
     "kamer_start_batch", "uuid[], integer[], text[]",
     "WITH locked AS MATERIALIZED (SELECT id, public_id::text AS public_id, head_seq FROM rooms"
@@ -160,6 +159,12 @@ std::array<unsigned char, 16> cursor_key(pqxx::connection& connection) {
 }
 
 void prepare_writes(pqxx::connection& connection) {
+    // Every statement of the writer reads rows by key. PostgreSQL plans a prepared statement
+    // once for good, from what it knew of the tables then: on a young database (ops and rooms
+    // small, not yet analysed) that plan read both tables whole for every batch, and went on
+    // doing so as they grew, until autovacuum first analysed them. Scans are therefore never
+    // the writer's choice; an index is used whatever the statistics say.
+    pqxx::nontransaction(connection).exec("SET enable_seqscan = off");
     prepare_statements(connection, {&start_batch_statement, &insert_entries_statement, &save_rooms_statement,
                                     &save_members_statement, &save_decisions_statement, &save_checkpoints_statement,
                                     &save_grants_statement, &withdraw_grants_statement, &notify_rooms_statement,
