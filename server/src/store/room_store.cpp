@@ -159,11 +159,11 @@ std::array<unsigned char, 16> cursor_key(pqxx::connection& connection) {
 }
 
 void prepare_writes(pqxx::connection& connection) {
-    // Every statement of the writer reads rows by key. PostgreSQL plans a prepared statement
-    // once for good, from what it knew of the tables then: on a young database (ops and rooms
-    // small, not yet analysed) that plan read both tables whole for every batch, and went on
-    // doing so as they grew, until autovacuum first analysed them. Scans are therefore never
-    // the writer's choice; an index is used whatever the statistics say.
+    // Every statement of the writer reads rows by key. PostgreSQL keeps the plan it makes for a
+    // prepared statement until the tables' statistics change: made on a young database (ops
+    // and rooms small, never analysed), it read both tables whole for every batch, and went on
+    // doing so as they grew, until autovacuum first analysed them. So this connection never
+    // prefers a scan where an index serves, whatever the statistics say.
     pqxx::nontransaction(connection).exec("SET enable_seqscan = off");
     prepare_statements(connection, {&start_batch_statement, &insert_entries_statement, &save_rooms_statement,
                                     &save_members_statement, &save_decisions_statement, &save_checkpoints_statement,

@@ -22,7 +22,8 @@ namespace kamer::server::store {
 std::array<unsigned char, 16> cursor_key(pqxx::connection& connection);
 
 // Prepares the statements of start_batch and of the script functions below on a connection
-// that will write batches, and makes that connection's plans read by index, never by scan.
+// that will write batches, and makes that connection prefer an index to a scan wherever one
+// serves.
 void prepare_writes(pqxx::connection& connection);
 
 struct RoomHead {
