@@ -159,6 +159,28 @@ TEST(BatchTransaction, CommitsAllOfItsWritesOrNone) {
     EXPECT_EQ(count(), 3);
 }
 
+// Without a begin, BEGIN travels with the writes and COMMIT: one round trip, still all or none.
+TEST(BatchTransaction, NotBegunItCommitsInOneTripAllOfItsWritesOrNone) {
+    TestDatabase database;
+    auto c = server::store::connect(database.owner_url());
+    pqxx::nontransaction(*c).exec("CREATE TABLE batch_probe (x integer PRIMARY KEY)");
+    auto count = [&] { return pqxx::nontransaction(*c).exec1("SELECT count(*) FROM batch_probe")[0].as<int>(); };
+    {
+        server::store::BatchTransaction tx(*c);
+        tx.commit("INSERT INTO batch_probe VALUES (1);\nINSERT INTO batch_probe VALUES (2);\n");
+        EXPECT_FALSE(tx.begun());
+    }
+    EXPECT_EQ(count(), 2);
+    {
+        server::store::BatchTransaction tx(*c);
+        EXPECT_THROW(tx.commit("INSERT INTO batch_probe VALUES (3);\nINSERT INTO batch_probe VALUES (1);\n"),
+                     pqxx::unique_violation);
+    }
+    EXPECT_EQ(count(), 2) << "a failing write takes the batch's other writes with it";
+    EXPECT_EQ(pqxx::nontransaction(*c).exec1("SELECT count(*) FROM batch_probe")[0].as<int>(), 2)
+        << "the connection is usable again: the aborted transaction was rolled back";
+}
+
 TEST(BatchTransaction, AConnectionLostOnTheWayToCommitIsReportedInDoubt) {
     TestDatabase database;
     auto c = server::store::connect(database.owner_url());

@@ -45,6 +45,12 @@ struct Metrics {
     obs::Gauge& queue = obs::metrics().gauge("kamer_write_queue_depth", "Changes waiting for the writer");
     obs::Histogram& paused = obs::metrics().histogram("kamer_write_paused_seconds",
                                                       "Waits of the writer for delivery and the disclosure log to catch up");
+    obs::Counter& one_trip = obs::metrics().counter("kamer_write_one_trip_total",
+                                                    "Write transactions sent in one round trip, on cached rooms");
+    obs::Counter& room_moved = obs::metrics().counter(
+        "kamer_write_rerun_total", "One-trip write transactions run again the long way, by why", {{"why", "room_moved"}});
+    obs::Counter& id_stored = obs::metrics().counter(
+        "kamer_write_rerun_total", "One-trip write transactions run again the long way, by why", {{"why", "id_stored"}});
 };
 Metrics& metrics() {
     static Metrics m;
@@ -128,9 +134,30 @@ Room* Writer::load(pqxx::transaction_base& tx, const std::string& public_id, std
     return slot.room.get();
 }
 
+bool Writer::cached_at_hand(const std::vector<std::string>& public_ids) const {
+    return std::all_of(public_ids.begin(), public_ids.end(), [&](const std::string& id) {
+        auto it = cache_.find(id);
+        return it != cache_.end() && it->second.room && !written_elsewhere_.count(id);
+    });
+}
+
 void Writer::process(std::vector<WriteRequest>& batch) {
     ++batches_;
-    for (int attempt = 1;; ++attempt) {
+    std::vector<std::pair<int, std::string>> keys;
+    std::vector<std::string> wanted;
+    for (const auto& r : batch) {
+        if (r.client_id) keys.emplace_back(r.caller.organisation.id, *r.client_id);
+        wanted.insert(wanted.end(), r.rooms.begin(), r.rooms.end());
+    }
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    // With every room of the batch in the cache, the batch runs on the cached rooms and goes to
+    // the database in one round trip: BEGIN, a check under the rooms' locks that none moved on
+    // (another node may write them), the writes, COMMIT. When a room did move on, or a message
+    // id was stored before (its insert into ops fails), all of it is rolled back and the batch
+    // runs again the long way: rooms locked and read, stored replies looked up, then the writes.
+    bool one_trip = cached_at_hand(wanted);
+    for (int attempt = 1;;) {
         std::set<std::string> touched;  // public ids whose cache must go if this attempt fails
         std::vector<std::optional<std::string>> replies(batch.size());
         std::vector<bool> applied(batch.size(), false);
@@ -145,21 +172,27 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             store::BatchTransaction batch_tx(*connection_);
             auto& tx = batch_tx.statements();
 
-            std::vector<std::pair<int, std::string>> keys;
-            std::vector<std::string> wanted;
-            for (const auto& r : batch) {
-                if (r.client_id) keys.emplace_back(r.caller.organisation.id, *r.client_id);
-                wanted.insert(wanted.end(), r.rooms.begin(), r.rooms.end());
-            }
-            std::sort(wanted.begin(), wanted.end());
-            wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-            auto start = store::start_batch(batch_tx, keys, wanted);
-            const auto& stored = start.replies;
+            store::BatchStart start;
+            std::string check;  // the one-trip batch's first statement
             std::unordered_map<std::string, Room*> locked;
-            for (const auto& h : start.rooms) {
-                touched.insert(h.public_id);
-                locked[h.public_id] = load(tx, h.public_id, h.id, h.head);
+            if (one_trip) {
+                std::vector<store::RoomHead> heads;
+                for (const auto& id : wanted) {
+                    auto& slot = cache_.at(id);
+                    slot.used = batches_;
+                    touched.insert(id);
+                    locked[id] = slot.room.get();
+                    heads.push_back({slot.room->id, id, slot.room->head});
+                }
+                check = store::expect_heads(tx, heads);
+            } else {
+                start = store::start_batch(batch_tx, keys, wanted);
+                for (const auto& h : start.rooms) {
+                    touched.insert(h.public_id);
+                    locked[h.public_id] = load(tx, h.public_id, h.id, h.head);
+                }
             }
+            const auto& stored = start.replies;
 
             BatchChanges changes;
             WriteContext::Services services{
@@ -238,14 +271,16 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             store::notify_rooms(script, heads, options_.node);
             if (!changes.redacted.empty()) {
                 // Redaction rewrites entries the script may just have inserted.
+                if (!batch_tx.begun()) batch_tx.begin(check);
                 script.run();
                 for (const auto& [room, item] : changes.redacted) store::redact_entries(tx, room, item);
             }
-            batch_tx.commit(script.release());
+            batch_tx.commit(batch_tx.begun() ? script.release() : check + script.release());
             healthy_ = true;
 
             auto& m = metrics();
             m.batches.inc();
+            if (one_trip) m.one_trip.inc();
             m.changes.inc(changes.entries.size());
             auto sent = std::chrono::steady_clock::now();
             for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -276,6 +311,20 @@ void Writer::process(std::vector<WriteRequest>& batch) {
         } catch (const std::exception& e) {
             // The cached rooms of this attempt may hold uncommitted changes: forget them.
             for (const auto& id : touched) cache_.erase(id);
+            auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+            if (one_trip && sql && (sql->sqlstate() == store::expect_heads_failed || sql->sqlstate() == "23505")) {
+                one_trip = false;
+                if (sql->sqlstate() == store::expect_heads_failed) {
+                    metrics().room_moved.inc();
+                    // Rooms that other nodes write go the long way from now on: a one-trip try
+                    // would mostly be rolled back, and each costs reading the rooms afresh.
+                    if (written_elsewhere_.size() > options_.max_cached_rooms) written_elsewhere_.clear();
+                    written_elsewhere_.insert(wanted.begin(), wanted.end());
+                } else {
+                    metrics().id_stored.inc();
+                }
+                continue;  // at once, and not as a failed attempt
+            }
             metrics().failures.inc();
             bool in_doubt = dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr;
             bool broken = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
@@ -286,6 +335,7 @@ void Writer::process(std::vector<WriteRequest>& batch) {
                        {"changes", std::uint64_t(batch.size())}});
             if (!in_doubt && attempt < 3 && (broken || retriable(e))) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+                ++attempt;
                 continue;
             }
             for (std::size_t i = 0; i < batch.size(); ++i) {

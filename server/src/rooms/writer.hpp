@@ -2,7 +2,8 @@
 // The write path: group commit. Changes from every session queue here; one thread takes all
 // that waits (up to max_batch) and runs it as one transaction: lock the rooms involved,
 // bring their cached state up to date (another node may have written), run the commands,
-// write entries, projections and replies, notify other nodes, commit. Only then is any
+// write entries, projections and replies, notify other nodes, commit. A batch whose rooms
+// are all cached skips the first step's round trip and checks them at commit (see process). Only then is any
 // reply sent and any entry published for delivery: an acknowledgement means committed.
 //
 // A request with a client message id that was committed before gets the stored reply again
@@ -20,6 +21,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "delivery/cursor.hpp"
@@ -76,6 +78,8 @@ private:
     void run();
     void process(std::vector<WriteRequest>& batch);
     Room* load(pqxx::transaction_base& tx, const std::string& public_id, std::int64_t id, std::int64_t head);
+    // Every room is cached and none was found written by another node.
+    bool cached_at_hand(const std::vector<std::string>& public_ids) const;
 
     std::string url_;
     const identity::PartnerRegistry& registry_;
@@ -98,6 +102,7 @@ private:
         std::uint64_t used = 0;
     };
     std::unordered_map<std::string, Cached> cache_;
+    std::unordered_set<std::string> written_elsewhere_;  // public ids
     std::uint64_t batches_ = 0;
 };
 

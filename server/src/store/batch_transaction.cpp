@@ -8,10 +8,12 @@ pqxx::result BatchTransaction::begin(const std::string& reads) {
 }
 
 void BatchTransaction::commit(const std::string& writes) {
+    // COMMIT in an aborted transaction rolls back without an error. Any other statement there
+    // fails (and stops the string), so one goes first whatever `writes` holds.
+    const char* first = open_ ? "SELECT 1;\n" : "BEGIN;\n";
+    open_ = true;  // from here on, a failure leaves a transaction to roll back
     try {
-        // COMMIT in an aborted transaction rolls back without an error. Any other statement
-        // there fails (and stops the string), so one goes first whatever `writes` holds.
-        tx_.exec("SELECT 1;\n" + writes + "COMMIT");
+        tx_.exec(first + writes + "COMMIT");
         open_ = false;
     } catch (const pqxx::statement_completion_unknown& e) {
         // A transaction_rollback by type, which the writer would retry: it must not be.

@@ -34,6 +34,10 @@ const ScriptStatement start_batch_statement{
     " SELECT NULL, NULL, NULL, o.org_id, o.client_id, encode(o.request_hash, 'hex'), o.reply FROM ops o"
     " JOIN unnest($2, $3) AS w(org_id, client_id) ON o.org_id = w.org_id AND o.client_id = w.client_id"};
 
+// See kamer_expect_heads (migration 0006).
+const ScriptStatement expect_heads_statement{"kamer_expect_heads", "uuid[], bigint[]",
+                                             "SELECT kamer_expect_heads($1, $2)"};
+
 const ScriptStatement insert_entries_statement{
     "kamer_insert_entries", "json", "INSERT INTO entries SELECT * FROM json_populate_recordset(NULL::entries, $1)"};
 
@@ -165,10 +169,10 @@ void prepare_writes(pqxx::connection& connection) {
     // doing so as they grew, until autovacuum first analysed them. So this connection never
     // prefers a scan where an index serves, whatever the statistics say.
     pqxx::nontransaction(connection).exec("SET enable_seqscan = off");
-    prepare_statements(connection, {&start_batch_statement, &insert_entries_statement, &save_rooms_statement,
-                                    &save_members_statement, &save_decisions_statement, &save_checkpoints_statement,
-                                    &save_grants_statement, &withdraw_grants_statement, &notify_rooms_statement,
-                                    &insert_replies_statement});
+    prepare_statements(connection, {&start_batch_statement, &expect_heads_statement, &insert_entries_statement,
+                                    &save_rooms_statement, &save_members_statement, &save_decisions_statement,
+                                    &save_checkpoints_statement, &save_grants_statement, &withdraw_grants_statement,
+                                    &notify_rooms_statement, &insert_replies_statement});
 }
 
 BatchStart start_batch(BatchTransaction& tx, const std::vector<std::pair<int, std::string>>& keys,
@@ -190,6 +194,17 @@ BatchStart start_batch(BatchTransaction& tx, const std::vector<std::pair<int, st
             out.replies[{r[3].as<int>(), r[4].as<std::string>()}] = {r[5].as<std::string>(), r[6].as<std::string>()};
     }
     return out;
+}
+
+std::string expect_heads(pqxx::transaction_base& tx, const std::vector<RoomHead>& rooms) {
+    if (rooms.empty()) return {};
+    std::vector<std::string> ids, heads;
+    for (const auto& r : rooms) {
+        ids.push_back(r.public_id);
+        heads.push_back(std::to_string(r.head));
+    }
+    const std::string id_list = array_literal(ids), head_list = array_literal(heads);
+    return execute_sql(tx, expect_heads_statement, {&id_list, &head_list}) + ";\n";
 }
 
 std::int64_t next_room_id(pqxx::transaction_base& tx) { return tx.exec1("SELECT nextval('rooms_id_seq')")[0].as<std::int64_t>(); }

@@ -74,6 +74,11 @@ struct BatchStart {
 };
 BatchStart start_batch(BatchTransaction& tx, const std::vector<std::pair<int, std::string>>& keys,
                        const std::vector<std::string>& public_ids);
+// The statement that replaces start_batch for a batch run on rooms the writer holds in memory:
+// it locks the rooms as start_batch does and fails the transaction with expect_heads_failed
+// when one is not at the head given (another node wrote it). Empty for no rooms.
+inline constexpr const char* expect_heads_failed = "KM001";
+std::string expect_heads(pqxx::transaction_base& tx, const std::vector<RoomHead>& rooms);
 struct NewReply {
     int org;
     std::string client_id;
