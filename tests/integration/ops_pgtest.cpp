@@ -282,6 +282,13 @@ TEST(WritePath, OneTripBatchesRunAgainWhenAnotherNodeWroteTheRoomOrTheIdWasStore
     auto again = chair.call(contribution(own, "only once"), std::string("one-trip-key"));
     EXPECT_EQ(metric(one, stored), 1);
     EXPECT_EQ(*first.item, *again.item);
+    // Sent a third time: the room now goes the long way, so the rerun (a fresh read of the
+    // room) is not paid again for every resend.
+    trips = metric(one, "kamer_write_one_trip_total");
+    auto third = chair.call(contribution(own, "only once"), std::string("one-trip-key"));
+    EXPECT_EQ(*first.item, *third.item);
+    EXPECT_EQ(metric(one, stored), 1);
+    EXPECT_EQ(metric(one, "kamer_write_one_trip_total"), trips);
     EXPECT_EQ(texts(chair.subscribe(own)), std::vector<std::string>{"only once"});
     EXPECT_EQ(metric(one, "kamer_write_failures_total"), 0);
     EXPECT_EQ(metric(two, "kamer_write_failures_total"), 0);

@@ -137,7 +137,7 @@ Room* Writer::load(pqxx::transaction_base& tx, const std::string& public_id, std
 bool Writer::cached_at_hand(const std::vector<std::string>& public_ids) const {
     return std::all_of(public_ids.begin(), public_ids.end(), [&](const std::string& id) {
         auto it = cache_.find(id);
-        return it != cache_.end() && it->second.room && !written_elsewhere_.count(id);
+        return it != cache_.end() && it->second.room && !long_way_.count(id);
     });
 }
 
@@ -314,15 +314,12 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
             if (one_trip && sql && (sql->sqlstate() == store::expect_heads_failed || sql->sqlstate() == "23505")) {
                 one_trip = false;
-                if (sql->sqlstate() == store::expect_heads_failed) {
-                    metrics().room_moved.inc();
-                    // Rooms that other nodes write go the long way from now on: a one-trip try
-                    // would mostly be rolled back, and each costs reading the rooms afresh.
-                    if (written_elsewhere_.size() > options_.max_cached_rooms) written_elsewhere_.clear();
-                    written_elsewhere_.insert(wanted.begin(), wanted.end());
-                } else {
-                    metrics().id_stored.inc();
-                }
+                (sql->sqlstate() == store::expect_heads_failed ? metrics().room_moved : metrics().id_stored).inc();
+                // These rooms go the long way from now on: each rerun costs reading them afresh,
+                // and where other nodes write, or a client sends its ids again (perhaps in a
+                // loop), a one-trip try would keep being rolled back.
+                if (long_way_.size() > options_.max_cached_rooms) long_way_.clear();
+                long_way_.insert(wanted.begin(), wanted.end());
                 continue;  // at once, and not as a failed attempt
             }
             metrics().failures.inc();

@@ -78,7 +78,7 @@ private:
     void run();
     void process(std::vector<WriteRequest>& batch);
     Room* load(pqxx::transaction_base& tx, const std::string& public_id, std::int64_t id, std::int64_t head);
-    // Every room is cached and none was found written by another node.
+    // Every room is cached and none is to go the long way.
     bool cached_at_hand(const std::vector<std::string>& public_ids) const;
 
     std::string url_;
@@ -102,7 +102,7 @@ private:
         std::uint64_t used = 0;
     };
     std::unordered_map<std::string, Cached> cache_;
-    std::unordered_set<std::string> written_elsewhere_;  // public ids
+    std::unordered_set<std::string> long_way_;  // public ids of rooms whose one-trip batch was rerun
     std::uint64_t batches_ = 0;
 };
 
