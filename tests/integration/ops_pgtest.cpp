@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "audit/disclosure_log.hpp"
 #include "harness.hpp"
 #include "http_get.hpp"
 #include "kamer/client/blocking_connection.hpp"
@@ -248,7 +249,8 @@ double metric(const Kamerd& server, const std::string& series) {
 // A node writes a batch whose rooms it holds in memory in one round trip, and checks at commit
 // that no other node wrote them meanwhile. When one did, or the message id was stored before,
 // the transaction is rolled back and the batch runs again the long way: every call is
-// answered, and stored once and in order, as with one node.
+// answered, and stored once and in order, as with one node. The disclosure log, likewise
+// appended in one round trip on the head a node holds, stays one whole chain.
 TEST(WritePath, OneTripBatchesRunAgainWhenAnotherNodeWroteTheRoomOrTheIdWasStored) {
     TestDatabase database;
     database.register_demo_partners();
@@ -292,6 +294,14 @@ TEST(WritePath, OneTripBatchesRunAgainWhenAnotherNodeWroteTheRoomOrTheIdWasStore
     EXPECT_EQ(texts(chair.subscribe(own)), std::vector<std::string>{"only once"});
     EXPECT_EQ(metric(one, "kamer_write_failures_total"), 0);
     EXPECT_EQ(metric(two, "kamer_write_failures_total"), 0);
+
+    // Both nodes logged disclosures to the one chain, each keeping its head: a node whose
+    // append found the other's rows first built its rows again, and the chain is whole.
+    EXPECT_GE(metric(one, "kamer_disclosure_rebuilt_total") + metric(two, "kamer_disclosure_rebuilt_total"), 1);
+    auto c = server::store::connect(database.owner_url());
+    auto chain = server::audit::verify(*c);
+    EXPECT_TRUE(chain.intact) << chain.problem;
+    EXPECT_GT(chain.rows, 0u);
 }
 
 // A PKI of this test's own, so that it can rotate and revoke without touching the others'.

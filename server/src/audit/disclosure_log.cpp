@@ -9,7 +9,6 @@
 
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
-#include "store/batch_transaction.hpp"
 #include "store/database.hpp"
 #include "util/ids.hpp"
 #include "util/json_text.hpp"
@@ -20,19 +19,12 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr long long chain_lock_key = 0x6b616d65726c6f67;  // "kamerlog"
 constexpr std::size_t hash_size = 32;
 
-// The bodies travel as one binary parameter, cut apart by position: inside a JSON or array
-// literal PostgreSQL would parse every escaped character (5 ms for the row of one resume
-// page), and a parameter per value costs planning per row. Prepared once per connection.
-constexpr const char* insert_rows = "kamer_insert_disclosures";
-constexpr const char* insert_rows_sql =
-    "INSERT INTO disclosures (seq, at, room_id, how, records, body, prev_hash, hash)"
-    " SELECT seq, at, room_id, how, records, convert_from(substring($2::bytea FROM start FOR length), 'UTF8'),"
-    " decode(prev_hash, 'hex'), decode(hash, 'hex')"
-    " FROM json_to_recordset($1::json) AS r(seq bigint, at timestamptz, room_id bigint, how text,"
-    " records integer, start integer, length integer, prev_hash text, hash text)";
+// See kamer_append_disclosures (migration 0007). Prepared once per connection.
+constexpr const char* append_rows = "kamer_append_disclosures";
+constexpr const char* append_rows_sql = "SELECT kamer_append_disclosures($1::json, $2::bytea, $3, $4)";
+constexpr const char* log_moved_on = "KM002";
 
 spdlog::logger& logger() {
     static auto l = log::get("audit");
@@ -162,6 +154,8 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
     static auto& rows_written = obs::metrics().counter("kamer_disclosure_rows_total", "Disclosure log rows written");
     static auto& records_written =
         obs::metrics().counter("kamer_disclosure_records_total", "Disclosure decisions logged (one per recipient and entry)");
+    static auto& rebuilt = obs::metrics().counter("kamer_disclosure_rebuilt_total",
+                                                  "Appends built again because another node's rows came first");
     auto backoff = std::chrono::milliseconds(50);
     // Deliveries wait while the database is away; they are never made unlogged. Give up only
     // when stopping, and then tell every waiting delivery that it must not be made.
@@ -169,14 +163,19 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
         try {
             if (!connection_) {
                 connection_ = store::connect(url_);
-                connection_->prepare(insert_rows, insert_rows_sql);
+                connection_->prepare(append_rows, append_rows_sql);
+                head_.reset();
             }
-            // Three round trips: BEGIN with the chain's lock and its last row, the rows, COMMIT.
-            store::BatchTransaction tx(*connection_);
-            auto last = tx.begin("SELECT pg_advisory_xact_lock(" + std::to_string(chain_lock_key) +
-                                 ");\nSELECT seq, hash FROM disclosures ORDER BY seq DESC LIMIT 1");
-            std::int64_t seq = last.empty() ? 0 : last[0][0].as<std::int64_t>();
-            std::string prev = last.empty() ? std::string(hash_size, '\0') : pqxx::binarystring(last[0][1]).str();
+            if (!head_) {
+                auto last = pqxx::nontransaction(*connection_)
+                                .exec("SELECT seq, hash FROM disclosures ORDER BY seq DESC LIMIT 1");
+                head_ = last.empty() ? Head{}
+                                     : Head{last[0][0].as<std::int64_t>(), pqxx::binarystring(last[0][1]).str()};
+            }
+            std::int64_t seq = head_->seq;
+            // The first row is chained to a hash of zeros.
+            const std::string chained_to = head_->seq ? head_->hash : std::string(hash_size, '\0');
+            std::string prev = chained_to;
             const std::string at = format_timestamp(std::chrono::system_clock::now());
             json::array rows;
             std::string bodies;
@@ -199,8 +198,14 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
                 records += b.records.size();
                 prev = std::move(hash);
             }
-            tx.statements().exec_prepared(insert_rows, json::serialize(rows), pqxx::binarystring(bodies));
-            tx.commit("");
+            // One round trip, committed when it returns: the statement runs outside a transaction
+            // block, and an interrupted one leaves the outcome unknown like a lost COMMIT (the
+            // retry then logs the batches again, on the head it reads afresh: a decision may be
+            // logged twice, never not at all).
+            pqxx::nontransaction(*connection_)
+                .exec_prepared(append_rows, json::serialize(rows), pqxx::binarystring(bodies), head_->seq,
+                               pqxx::binarystring(chained_to));
+            head_ = Head{seq, prev};
             healthy_ = true;
             rows_written.inc(batches.size());
             records_written.inc(records);
@@ -208,6 +213,12 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
                 if (b.done) b.done(true);
             return;
         } catch (const std::exception& e) {
+            if (auto* sql = dynamic_cast<const pqxx::sql_error*>(&e); sql && sql->sqlstate() == log_moved_on) {
+                // Another node appended since this one read the head: read it again, build again.
+                rebuilt.inc();
+                head_.reset();
+                continue;
+            }
             connection_.reset();
             healthy_ = false;
             log::warn(logger(), "disclosure.write_failed", {{"reason", store::error_reason(e)},

@@ -5,9 +5,11 @@
 // the basis and how. Decisions are written before anything is sent: a delivery waits for the
 // commit of its log rows, and is not made when they cannot be written.
 //
-// Rows are appended in batches by one thread per node; an advisory lock orders the nodes, so
-// that the hash chain (each row's hash covers the previous row's hash and its own body) runs
-// through every row of every node. The runtime database role can only insert and read.
+// Rows are appended in batches by one thread per node, each batch in one round trip; an
+// advisory lock orders the nodes, so that the hash chain (each row's hash covers the previous
+// row's hash and its own body) runs through every row of every node. The thread keeps the
+// chain's head and reads it again when another node's rows came first. The runtime database
+// role can only insert and read.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -77,6 +79,11 @@ private:
     std::thread thread_;
     std::atomic<bool> healthy_{true};
     std::unique_ptr<pqxx::connection> connection_;
+    struct Head {
+        std::int64_t seq = 0;  // 0: the log is empty
+        std::string hash;
+    };
+    std::optional<Head> head_;  // the chain's last row, as this node last wrote or read it
 };
 
 struct Verification {
