@@ -8,7 +8,7 @@
 CREATE FUNCTION kamer_append_disclosures(rows json, bodies bytea, after_seq bigint, after_hash bytea)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    last_seq bigint := 0;
+    last_seq bigint;  -- NULL: the log is empty
     last_hash bytea;
 BEGIN
     PERFORM pg_advisory_xact_lock(7737585917278056295);  -- 0x6b616d65726c6f67, "kamerlog"
