@@ -120,15 +120,22 @@ TEST(WritePath, IdempotencyLookupUsesTheIndexOfOps) {
     EXPECT_NE(plan.find("ops_pkey"), std::string::npos) << plan;
 }
 
+// A database of its own with an empty table batch_probe, for BatchTransaction to write.
+struct BatchProbe {
+    TestDatabase database;
+    std::unique_ptr<pqxx::connection> c = server::store::connect(database.owner_url());
+    BatchProbe() { pqxx::nontransaction(*c).exec("CREATE TABLE batch_probe (x integer PRIMARY KEY)"); }
+    int count() { return pqxx::nontransaction(*c).exec1("SELECT count(*) FROM batch_probe")[0].as<int>(); }
+};
+
 // The writer's transaction: BEGIN travels with the reads, COMMIT with the writes. What is not
 // committed is rolled back, a failing write takes the batch's other writes with it, and a
 // caller that went on after a failed statement cannot commit (a bare COMMIT there would roll
 // back without an error, and the writer would acknowledge what was lost).
 TEST(BatchTransaction, CommitsAllOfItsWritesOrNone) {
-    TestDatabase database;
-    auto c = server::store::connect(database.owner_url());
-    pqxx::nontransaction(*c).exec("CREATE TABLE batch_probe (x integer PRIMARY KEY)");
-    auto count = [&] { return pqxx::nontransaction(*c).exec1("SELECT count(*) FROM batch_probe")[0].as<int>(); };
+    BatchProbe probe;
+    auto& c = probe.c;
+    auto count = [&] { return probe.count(); };
     {
         server::store::BatchTransaction tx(*c);
         EXPECT_EQ(tx.begin("SELECT count(*) FROM batch_probe")[0][0].as<int>(), 0);
@@ -161,10 +168,9 @@ TEST(BatchTransaction, CommitsAllOfItsWritesOrNone) {
 
 // Without a begin, BEGIN travels with the writes and COMMIT: one round trip, still all or none.
 TEST(BatchTransaction, NotBegunItCommitsInOneTripAllOfItsWritesOrNone) {
-    TestDatabase database;
-    auto c = server::store::connect(database.owner_url());
-    pqxx::nontransaction(*c).exec("CREATE TABLE batch_probe (x integer PRIMARY KEY)");
-    auto count = [&] { return pqxx::nontransaction(*c).exec1("SELECT count(*) FROM batch_probe")[0].as<int>(); };
+    BatchProbe probe;
+    auto& c = probe.c;
+    auto count = [&] { return probe.count(); };
     {
         server::store::BatchTransaction tx(*c);
         tx.commit("INSERT INTO batch_probe VALUES (1);\nINSERT INTO batch_probe VALUES (2);\n");
@@ -177,8 +183,7 @@ TEST(BatchTransaction, NotBegunItCommitsInOneTripAllOfItsWritesOrNone) {
                      pqxx::unique_violation);
     }
     EXPECT_EQ(count(), 2) << "a failing write takes the batch's other writes with it";
-    EXPECT_EQ(pqxx::nontransaction(*c).exec1("SELECT count(*) FROM batch_probe")[0].as<int>(), 2)
-        << "the connection is usable again: the aborted transaction was rolled back";
+    EXPECT_EQ(count(), 2) << "the connection is usable again: the aborted transaction was rolled back";
 }
 
 TEST(BatchTransaction, AConnectionLostOnTheWayToCommitIsReportedInDoubt) {

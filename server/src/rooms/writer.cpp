@@ -176,15 +176,15 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             std::string check;  // the one-trip batch's first statement
             std::unordered_map<std::string, Room*> locked;
             if (one_trip) {
-                std::vector<store::RoomHead> heads;
+                std::vector<store::RoomHead> expected;
                 for (const auto& id : wanted) {
                     auto& slot = cache_.at(id);
                     slot.used = batches_;
                     touched.insert(id);
                     locked[id] = slot.room.get();
-                    heads.push_back({slot.room->id, id, slot.room->head});
+                    expected.push_back({slot.room->id, id, slot.room->head});
                 }
-                check = store::expect_heads(tx, heads);
+                check = store::expect_heads(tx, expected);
             } else {
                 start = store::start_batch(batch_tx, keys, wanted);
                 for (const auto& h : start.rooms) {
@@ -312,9 +312,10 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             // The cached rooms of this attempt may hold uncommitted changes: forget them.
             for (const auto& id : touched) cache_.erase(id);
             auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
-            if (one_trip && sql && (sql->sqlstate() == store::expect_heads_failed || sql->sqlstate() == "23505")) {
+            bool moved = sql && sql->sqlstate() == store::expect_heads_failed;
+            if (one_trip && (moved || dynamic_cast<const pqxx::unique_violation*>(&e))) {
                 one_trip = false;
-                (sql->sqlstate() == store::expect_heads_failed ? metrics().room_moved : metrics().id_stored).inc();
+                (moved ? metrics().room_moved : metrics().id_stored).inc();
                 // These rooms go the long way from now on: each rerun costs reading them afresh,
                 // and where other nodes write, or a client sends its ids again (perhaps in a
                 // loop), a one-trip try would keep being rolled back.
