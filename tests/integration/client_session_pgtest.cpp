@@ -329,5 +329,53 @@ TEST(ClientConnection, LettingGoOfTheLastHandleClosesAndEndsWhatIsUnderWay) {
     runner.join();
 }
 
+// The library reads on while the application asks for no events, up to a backlog of 1 024;
+// then it stops reading (TCP and the server hold the rest) until the application catches up.
+// Nothing is lost or reordered either way.
+TEST(ClientConnection, AnApplicationThatFallsBehindGetsEveryEventInOrder) {
+    namespace asio = boost::asio;
+    Server server;
+    auto room = open_room(server.port, "BACKLOG");
+    asio::io_context io;
+    auto work = asio::make_work_guard(io);
+    std::atomic<bool> finished = false;
+    std::thread runner([&] {
+        io.run();
+        finished = true;
+    });
+    auto politie = asio::co_spawn(io, client::Connection::connect(io.get_executor(), client_options("politie", server.port)),
+                                  asio::use_future)
+                       .get();
+    protocol::Subscribe subscribe;
+    subscribe.room = room;
+    asio::co_spawn(io, politie->call(subscribe), asio::use_future).get();
+
+    constexpr int total = 1100;  // one event each, posted one after the other
+    std::vector<std::string> expected;
+    Member chair("gemeente", server.port);
+    for (int i = 0; i < total; ++i) {
+        expected.push_back("bericht " + std::to_string(i));
+        chair.call(post(room, expected.back()));
+    }
+    std::vector<std::string> seen;
+    while (seen.size() < expected.size()) {
+        auto next = asio::co_spawn(io, politie->receive(), asio::use_future);
+        if (next.wait_for(10s) != std::future_status::ready) {
+            ADD_FAILURE() << "no event after " << seen.size();
+            break;
+        }
+        auto env = next.get();
+        if (env.type != protocol::Events::type) continue;
+        for (auto& e : protocol::decode_body<protocol::Events>(env, protocol::DecodeOptions{false}).events)
+            if (e.entry.kind == "contribution.posted") seen.emplace_back(e.entry.data.at("text").as_string());
+    }
+    EXPECT_EQ(seen, expected);
+    politie.reset();
+    work.reset();
+    for (int i = 0; i < 1000 && !finished; ++i) std::this_thread::sleep_for(10ms);
+    io.stop();
+    runner.join();
+}
+
 }  // namespace
 }  // namespace kamer::test
