@@ -220,9 +220,6 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
         return RequestError(ErrorCode::disconnected, "the connection has ended" + why);
     }
 
-    // Coroutines are members taking their arguments by value (never capturing lambdas, whose
-    // captures live outside the coroutine frame).
-
     // No coroutine of its own on the strand (an event is the most frequent thing a client
     // handles): the wait is started on the strand and completes on the caller's executor.
     // close_reason is read after the channel was closed on the strand, so after it was written.
@@ -239,6 +236,8 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
         co_return std::move(env);
     }
 
+    // Coroutines are members taking their arguments by value (never capturing lambdas, whose
+    // captures live outside the coroutine frame).
     asio::awaitable<void> send_raw(std::string text) {
         if (ended) throw disconnected();
         enqueue(std::move(text));
