@@ -297,23 +297,44 @@ TEST(ClientSession, FollowingARoomOfWhichWeAreNotAMemberIsRefused) {
     }
 }
 
+// An io_context on a thread of its own, as an application runs the asynchronous Connection;
+// stopped and joined on the way out, also when an assertion ends the test early.
+struct IoThread {
+    boost::asio::io_context io;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work = boost::asio::make_work_guard(io);
+    std::atomic<bool> finished = false;
+    std::thread runner{[this] {
+        io.run();
+        finished = true;
+    }};
+    ~IoThread() {
+        io.stop();
+        runner.join();
+    }
+
+    std::shared_ptr<client::Connection> connect(const std::string& slug, std::uint16_t port) {
+        return boost::asio::co_spawn(io, client::Connection::connect(io.get_executor(), client_options(slug, port)),
+                                     boost::asio::use_future)
+            .get();
+    }
+    // From here io.run() returns once nothing of the connections is left running: whether it
+    // did within 10 s.
+    bool wind_down() {
+        work.reset();
+        for (int i = 0; i < 1000 && !finished; ++i) std::this_thread::sleep_for(10ms);
+        return finished;
+    }
+};
+
 // The Session drops connections while their close or receive is still under way (ASan found
 // that the connection's state was freed under them): letting go of the last handle closes the
 // connection, ends what was under way cleanly, and leaves nothing running behind.
 TEST(ClientConnection, LettingGoOfTheLastHandleClosesAndEndsWhatIsUnderWay) {
     namespace asio = boost::asio;
     Server server;
-    asio::io_context io;
-    auto work = asio::make_work_guard(io);
-    std::atomic<bool> finished = false;
-    std::thread runner([&] {
-        io.run();
-        finished = true;
-    });
-    auto connection = asio::co_spawn(io, client::Connection::connect(io.get_executor(), client_options("politie", server.port)),
-                                     asio::use_future)
-                          .get();
-    auto receiving = asio::co_spawn(io, connection->receive(), asio::use_future);
+    IoThread loop;
+    auto connection = loop.connect("politie", server.port);
+    auto receiving = asio::co_spawn(loop.io, connection->receive(), asio::use_future);
     connection.reset();
     ASSERT_EQ(receiving.wait_for(10s), std::future_status::ready) << "a receive outlived its closed connection";
     try {
@@ -322,11 +343,7 @@ TEST(ClientConnection, LettingGoOfTheLastHandleClosesAndEndsWhatIsUnderWay) {
     } catch (const client::RequestError& e) {
         EXPECT_EQ(e.code(), ErrorCode::disconnected);
     }
-    work.reset();  // from here io.run() returns only when no coroutine of the connection is left
-    for (int i = 0; i < 1000 && !finished; ++i) std::this_thread::sleep_for(10ms);
-    EXPECT_TRUE(finished) << "the connection's coroutines kept running after it closed";
-    io.stop();
-    runner.join();
+    EXPECT_TRUE(loop.wind_down()) << "the connection's coroutines kept running after it closed";
 }
 
 // The library reads on while the application asks for no events, up to a backlog of 1 024;
@@ -336,19 +353,11 @@ TEST(ClientConnection, AnApplicationThatFallsBehindGetsEveryEventInOrder) {
     namespace asio = boost::asio;
     Server server;
     auto room = open_room(server.port, "BACKLOG");
-    asio::io_context io;
-    auto work = asio::make_work_guard(io);
-    std::atomic<bool> finished = false;
-    std::thread runner([&] {
-        io.run();
-        finished = true;
-    });
-    auto politie = asio::co_spawn(io, client::Connection::connect(io.get_executor(), client_options("politie", server.port)),
-                                  asio::use_future)
-                       .get();
+    IoThread loop;
+    auto politie = loop.connect("politie", server.port);
     protocol::Subscribe subscribe;
     subscribe.room = room;
-    asio::co_spawn(io, politie->call(subscribe), asio::use_future).get();
+    asio::co_spawn(loop.io, politie->call(subscribe), asio::use_future).get();
 
     constexpr int total = 1100;  // one event each, posted one after the other
     std::vector<std::string> expected;
@@ -359,7 +368,7 @@ TEST(ClientConnection, AnApplicationThatFallsBehindGetsEveryEventInOrder) {
     }
     std::vector<std::string> seen;
     while (seen.size() < expected.size()) {
-        auto next = asio::co_spawn(io, politie->receive(), asio::use_future);
+        auto next = asio::co_spawn(loop.io, politie->receive(), asio::use_future);
         if (next.wait_for(10s) != std::future_status::ready) {
             ADD_FAILURE() << "no event after " << seen.size();
             break;
@@ -371,10 +380,7 @@ TEST(ClientConnection, AnApplicationThatFallsBehindGetsEveryEventInOrder) {
     }
     EXPECT_EQ(seen, expected);
     politie.reset();
-    work.reset();
-    for (int i = 0; i < 1000 && !finished; ++i) std::this_thread::sleep_for(10ms);
-    io.stop();
-    runner.join();
+    loop.wind_down();
 }
 
 }  // namespace
