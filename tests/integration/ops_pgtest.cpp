@@ -239,13 +239,6 @@ TEST(Ops, TwoNodesOnOneDatabaseDeliverAcrossWithTheSameFiltering) {
     EXPECT_EQ(texts(chair.events()), std::vector<std::string>{"from node two to one"});
 }
 
-// The value of one series in a server's /metrics ("name" or "name{labels}"); 0 when absent.
-double metric(const Kamerd& server, const std::string& series) {
-    auto body = http_get(server.ops_port(), "/metrics").body;
-    auto at = body.find("\n" + series + " ");
-    return at == std::string::npos ? 0 : std::stod(body.substr(at + series.size() + 2));
-}
-
 // A node writes a batch whose rooms it holds in memory in one round trip, and checks at commit
 // that no other node wrote them meanwhile. When one did, or the message id was stored before,
 // the transaction is rolled back and the batch runs again the long way: every call is
@@ -261,15 +254,15 @@ TEST(WritePath, OneTripBatchesRunAgainWhenAnotherNodeWroteTheRoomOrTheIdWasStore
 
     // Opened and invited on node one (in one trip each: the new room is in its memory), accepted on two.
     auto room = open_room_with(chair, {&politie}, "ONE-TRIP-1");
-    EXPECT_GE(metric(one, "kamer_write_one_trip_total"), 2);
-    EXPECT_EQ(metric(one, moved), 0);
+    EXPECT_GE(one.metric("kamer_write_one_trip_total"), 2);
+    EXPECT_EQ(one.metric(moved), 0);
     // Node one's copy of the room is one entry behind: its check fails, the batch runs again.
     chair.call(contribution(room, "first, from node one"));
-    EXPECT_EQ(metric(one, moved), 1);
+    EXPECT_EQ(one.metric(moved), 1);
     politie.call(contribution(room, "second, from node two"));
     // A room found written by another node goes the long way from then on.
     chair.call(contribution(room, "third, from node one"));
-    EXPECT_EQ(metric(one, moved), 1);
+    EXPECT_EQ(one.metric(moved), 1);
     const std::vector<std::string> all{"first, from node one", "second, from node two", "third, from node one"};
     EXPECT_EQ(texts(chair.subscribe(room)), all);
     EXPECT_EQ(texts(politie.subscribe(room)), all);
@@ -278,26 +271,26 @@ TEST(WritePath, OneTripBatchesRunAgainWhenAnotherNodeWroteTheRoomOrTheIdWasStore
     RoomOpen open;
     open.case_ref = "ONE-TRIP-2";
     auto own = *chair.call(open).room;
-    auto trips = metric(one, "kamer_write_one_trip_total");
+    auto trips = one.metric("kamer_write_one_trip_total");
     auto first = chair.call(contribution(own, "only once"), std::string("one-trip-key"));
-    EXPECT_EQ(metric(one, "kamer_write_one_trip_total"), trips + 1);
+    EXPECT_EQ(one.metric("kamer_write_one_trip_total"), trips + 1);
     auto again = chair.call(contribution(own, "only once"), std::string("one-trip-key"));
-    EXPECT_EQ(metric(one, stored), 1);
+    EXPECT_EQ(one.metric(stored), 1);
     EXPECT_EQ(*first.item, *again.item);
     // Sent a third time: the room now goes the long way, so the rerun (a fresh read of the
     // room) is not paid again for every resend.
-    trips = metric(one, "kamer_write_one_trip_total");
+    trips = one.metric("kamer_write_one_trip_total");
     auto third = chair.call(contribution(own, "only once"), std::string("one-trip-key"));
     EXPECT_EQ(*first.item, *third.item);
-    EXPECT_EQ(metric(one, stored), 1);
-    EXPECT_EQ(metric(one, "kamer_write_one_trip_total"), trips);
+    EXPECT_EQ(one.metric(stored), 1);
+    EXPECT_EQ(one.metric("kamer_write_one_trip_total"), trips);
     EXPECT_EQ(texts(chair.subscribe(own)), std::vector<std::string>{"only once"});
-    EXPECT_EQ(metric(one, "kamer_write_failures_total"), 0);
-    EXPECT_EQ(metric(two, "kamer_write_failures_total"), 0);
+    EXPECT_EQ(one.metric("kamer_write_failures_total"), 0);
+    EXPECT_EQ(two.metric("kamer_write_failures_total"), 0);
 
     // Both nodes logged disclosures to the one chain, each keeping its head: a node whose
     // append found the other's rows first built its rows again, and the chain is whole.
-    EXPECT_GE(metric(one, "kamer_disclosure_rebuilt_total") + metric(two, "kamer_disclosure_rebuilt_total"), 1);
+    EXPECT_GE(one.metric("kamer_disclosure_rebuilt_total") + two.metric("kamer_disclosure_rebuilt_total"), 1);
     auto c = server::store::connect(database.owner_url());
     auto chain = server::audit::verify(*c);
     EXPECT_TRUE(chain.intact) << chain.problem;
@@ -413,6 +406,8 @@ TEST(CheckConfig, NamesEveryProblemOfABrokenFile) {
              {"[tls]\ncertificate = /nonexistent/server.pem\n", "/nonexistent/server.pem"},
              {tls + "[policy]\nagreement = /nonexistent/convenant.json\n", "/nonexistent/convenant.json"},
              {good + "[limits]\nsend_queue_bytes = 10\n", "send_queue_bytes"},
+             {good + "[limits]\nsend_queue_max_bytes = 65536\n", "send_queue_max_bytes"},
+             {good + "[limits]\nslow_consumer_seconds = 0\n", "slow_consumer_seconds"},
          }) {
         // Exit 2: the file does not parse; exit 1: it parses but is not usable.
         auto r = check_config(c.text);

@@ -5,6 +5,8 @@
 #include "member.hpp"
 #include "stalled_reader.hpp"
 
+#include <map>
+#include <memory>
 #include <set>
 
 namespace kamer::test {
@@ -109,39 +111,55 @@ TEST_F(Rooms, TextComesBackFromTheDatabaseExactlyAsSent) {
     EXPECT_TRUE(listed);
 }
 
-// A member whose system stops reading must not stall the room: its bounded send queue fills,
+// A room of gemeente (chair), politie and ggz on a kamerd whose send queues hold 64 KiB, and
+// contributions of about 4 KB each: a member that does not read fills its queue quickly.
+struct SmallQueueRoom {
+    using Settings = std::map<std::string, std::string>;
+    explicit SmallQueueRoom(const Settings& limits = {}) {
+        database.register_demo_partners();
+        Settings settings{{"limits.send_queue_bytes", "65536"},
+                                                    {"limits.max_message_bytes", "65536"}};
+        settings.insert(limits.begin(), limits.end());
+        server = std::make_unique<Kamerd>(database, settings);
+        gemeente = std::make_unique<Member>("gemeente", server->port());
+        politie = std::make_unique<Member>("politie", server->port());
+        protocol::RoomOpen open;
+        open.case_ref = "SLOW-1";
+        room = *gemeente->call(open).room;
+        for (const char* slug : {"politie", "ggz"}) {
+            gemeente->call(protocol::MemberInvite{room, partner(slug).oin, protocol::Role::participant});
+            Member(slug, server->port()).call(protocol::MemberAccept{room});
+        }
+    }
+
+    protocol::ContributionPost contribution(int i) const {
+        return {room, {}, {}, std::to_string(i) + " " + std::string(4000, 'x'), Category::general, {}, {}, {}, {}};
+    }
+
+    TestDatabase database;
+    std::unique_ptr<Kamerd> server;
+    std::unique_ptr<Member> gemeente, politie;
+    std::string room;
+};
+
+// A member whose system stops reading must not stall the room: its queue stays past the bound,
 // it is closed as a slow consumer (4008), the others keep receiving, and when it comes back it
 // resumes from its last position with exactly what it missed.
 TEST(SlowMember, IsDisconnectedWithoutStallingTheRoomAndResumesWithoutGapOrDuplicate) {
-    TestDatabase database;
-    database.register_demo_partners();
-    Kamerd server(database, {{"limits.send_queue_bytes", "65536"}, {"limits.max_message_bytes", "65536"}});
-    Member gemeente("gemeente", server.port()), politie("politie", server.port());
-    protocol::RoomOpen open;
-    open.case_ref = "SLOW-1";
-    auto room = *gemeente.call(open).room;
-    for (const char* slug : {"politie", "ggz"}) {
-        gemeente.call(protocol::MemberInvite{room, partner(slug).oin, protocol::Role::participant});
-        Member(slug, server.port()).call(protocol::MemberAccept{room});
-    }
-    gemeente.subscribe(room);
-    StalledReader stalled(client_options("ggz", server.port()), room);
+    SmallQueueRoom r(SmallQueueRoom::Settings{{"limits.slow_consumer_seconds", "1"}});
+    r.gemeente->subscribe(r.room);
+    StalledReader stalled(client_options("ggz", r.server->port()), r.room);
 
     // About 6 MB for every member: far beyond the 64 KiB queue and the socket buffers.
     constexpr int items = 1500;
-    const std::string filler(4000, 'x');
     std::vector<std::string> posted_in_order;
-    for (int i = 0; i < items; ++i)
-        posted_in_order.push_back(*politie
-                                       .call(protocol::ContributionPost{room, {}, {}, std::to_string(i) + " " + filler,
-                                                                        Category::general, {}, {}, {}, {}})
-                                       .item);
+    for (int i = 0; i < items; ++i) posted_in_order.push_back(*r.politie->call(r.contribution(i)).item);
     std::set<std::string> posted(posted_in_order.begin(), posted_in_order.end());
-    EXPECT_TRUE(server.wait_for_log({"session.slow_consumer"}, std::chrono::seconds(10)));
+    EXPECT_TRUE(r.server->wait_for_log({"session.slow_consumer", "not_reading"}, std::chrono::seconds(10)));
 
     // The room was not held up: the chair received every item, in order.
     std::set<std::string> chair_seen;
-    for (const auto& e : gemeente.events(std::chrono::milliseconds(1000)))
+    for (const auto& e : r.gemeente->events(std::chrono::milliseconds(1000)))
         if (e.entry.item) chair_seen.insert(*e.entry.item);
     EXPECT_EQ(chair_seen, posted);
 
@@ -150,8 +168,8 @@ TEST(SlowMember, IsDisconnectedWithoutStallingTheRoomAndResumesWithoutGapOrDupli
     auto drained = stalled.drain();
     EXPECT_TRUE(drained.close_code == 4008 || drained.close_code == 0) << drained.close_code << " " << drained.ended_by;
     EXPECT_LT(drained.items.size(), static_cast<std::size_t>(items)) << "it was cut off before the end";
-    Member back("ggz", server.port());
-    auto resumed = back.subscribe(room, drained.last_cursor.empty() ? std::nullopt : std::optional(drained.last_cursor));
+    Member back("ggz", r.server->port());
+    auto resumed = back.subscribe(r.room, drained.last_cursor.empty() ? std::nullopt : std::optional(drained.last_cursor));
     std::vector<std::string> all = drained.items;
     for (const auto& e : resumed)
         if (e.entry.item) all.push_back(*e.entry.item);
@@ -160,6 +178,46 @@ TEST(SlowMember, IsDisconnectedWithoutStallingTheRoomAndResumesWithoutGapOrDupli
     EXPECT_EQ(unique, posted) << "no gap";
     // The resume reads its pages ahead while earlier ones are being logged: still in order.
     EXPECT_EQ(all, posted_in_order);
+}
+
+// The queue's memory is bounded however long the grace: at send_queue_max_bytes the member is
+// closed at once.
+TEST(SlowMember, WhoseQueueReachesTheMemoryBoundIsClosedAtOnce) {
+    SmallQueueRoom r(
+        SmallQueueRoom::Settings{{"limits.send_queue_max_bytes", "262144"}, {"limits.slow_consumer_seconds", "3600"}});
+    StalledReader stalled(client_options("ggz", r.server->port()), r.room);
+    constexpr int items = 1500;
+    for (int i = 0; i < items; ++i) r.politie->call(r.contribution(i));
+    EXPECT_TRUE(r.server->wait_for_log({"session.slow_consumer", "queue_full"}, std::chrono::seconds(10)));
+    auto drained = stalled.drain();
+    EXPECT_TRUE(drained.close_code == 4008 || drained.close_code == 0) << drained.close_code << " " << drained.ended_by;
+    EXPECT_LT(drained.items.size(), static_cast<std::size_t>(items)) << "it was cut off before the end";
+}
+
+// Contributions committed together reach a member at once, and may take its queue past the
+// bound although it reads everything straight away: that member is not a slow consumer.
+TEST(SlowMember, IsNotWhoTakesABurstPastTheBoundStraightAway) {
+    SmallQueueRoom r;
+    r.gemeente->subscribe(r.room);
+    // 128 contributions (about 512 KiB) sent without waiting for the replies: the writer commits
+    // them in a few batches, each delivered to the chair as one burst.
+    constexpr int items = 128;
+    auto& politie = r.politie->connection();
+    for (int i = 0; i < items; ++i)
+        politie.send_raw(protocol::encode_message(r.contribution(i), "burst-" + std::to_string(i)));
+    std::set<std::string> posted;
+    while (posted.size() < items) {
+        auto reply = politie.receive(std::chrono::seconds(10));
+        ASSERT_TRUE(reply) << "no reply after " << posted.size();
+        if (!reply->re || !reply->re->starts_with("burst-")) continue;  // the notice of its invitation
+        posted.insert(*protocol::decode_body<protocol::ContributionPost::reply>(*reply, protocol::DecodeOptions{false}).item);
+    }
+    std::set<std::string> chair_seen;
+    for (const auto& e : r.gemeente->events(std::chrono::milliseconds(1000)))
+        if (e.entry.item) chair_seen.insert(*e.entry.item);
+    EXPECT_EQ(chair_seen, posted);
+    EXPECT_GE(r.server->metric("kamer_send_queue_over_bound_total"), 1) << "no burst went past the bound";
+    EXPECT_EQ(r.server->metric("kamer_disconnects_total{reason=\"slow_consumer\"}"), 0);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "http_get.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "store/registry_store.hpp"
@@ -243,6 +244,12 @@ std::uint16_t Kamerd::ops_port() const {
         if (in >> port || std::chrono::steady_clock::now() > deadline) return static_cast<std::uint16_t>(port);
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+}
+
+double Kamerd::metric(const std::string& series) const {
+    auto body = http_get(ops_port(), "/metrics").body;
+    auto at = body.find("\n" + series + " ");
+    return at == std::string::npos ? 0 : std::stod(body.substr(at + series.size() + 2));
 }
 
 void Kamerd::send_signal(int signal) {

@@ -64,6 +64,8 @@ public:
 
     std::uint16_t port() const { return port_; }
     std::uint16_t ops_port() const;  // the operations listener (/healthz /readyz /metrics)
+    // The value of one series in its /metrics ("name" or "name{labels}"); 0 when absent.
+    double metric(const std::string& series) const;
     pid_t pid() const { return pid_; }
     bool running();
     void start();

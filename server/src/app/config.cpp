@@ -104,7 +104,12 @@ struct Options {
         add(limits, "limits.max_in_flight", l.max_in_flight,
             "requests of one session being processed at once; more wait unread");
         add(limits, "limits.send_queue_bytes", l.send_queue_bytes,
-            "bytes queued for a session before it is closed as a slow consumer");
+            "bytes a session may leave queued for at most limits.slow_consumer_seconds before it is closed as a "
+            "slow consumer");
+        add(limits, "limits.send_queue_max_bytes", l.send_queue_max_bytes,
+            "bytes queued for a session at which it is closed as a slow consumer at once (its memory bound)");
+        add(limits, "limits.slow_consumer_seconds", l.slow_consumer_seconds,
+            "how long a session may leave more than limits.send_queue_bytes queued");
         add(limits, "limits.messages_per_second", l.messages_per_second, "sustained requests per second per session");
         add(limits, "limits.message_burst", l.message_burst,
             "requests a session may send at once above the sustained rate");
@@ -253,6 +258,10 @@ std::vector<std::string> validate(const Config& c) {
         problems.push_back("limits.max_in_flight: must be between 1 and 10000");
     if (l.send_queue_bytes < l.max_message_bytes)
         problems.push_back("limits.send_queue_bytes: must be at least limits.max_message_bytes");
+    if (l.send_queue_max_bytes < l.send_queue_bytes)
+        problems.push_back("limits.send_queue_max_bytes: must be at least limits.send_queue_bytes");
+    if (l.slow_consumer_seconds < 1 || l.slow_consumer_seconds > 3600)
+        problems.push_back("limits.slow_consumer_seconds: must be between 1 and 3600");
     if (l.messages_per_second < 1) problems.push_back("limits.messages_per_second: must be at least 1");
     if (l.message_burst < 1) problems.push_back("limits.message_burst: must be at least 1");
     if (c.policy.agreement.empty()) {

@@ -49,6 +49,8 @@ struct Config {
         unsigned max_connections_per_address = 5000;
         unsigned max_in_flight = 64;
         std::size_t send_queue_bytes = 4 * 1024 * 1024;
+        std::size_t send_queue_max_bytes = 16 * 1024 * 1024;
+        unsigned slow_consumer_seconds = 10;
         unsigned messages_per_second = 500;
         unsigned message_burst = 1000;
     } limits;

@@ -453,15 +453,11 @@ void Session::shut_down() {
 void Session::enqueue(std::shared_ptr<const std::string> message) {
     if (closing_ || !authenticated_) return;
     queued_bytes_ += message->size();
-    if (queued_bytes_ > services_.limits.send_queue_bytes) {
-        obs::metrics().counter("kamer_disconnects_total", "Sessions ended, by reason", {{"reason", "slow_consumer"}}).inc();
-        log::warn(logger(), "session.slow_consumer",
-                  {{"conn", id_}, {"oin", peer_.organisation.oin}, {"queued_bytes", std::uint64_t(queued_bytes_)}});
-        start_close(CloseCode::slow_consumer, false);
-        return;
-    }
+    if (queued_bytes_ > services_.limits.send_queue_max_bytes) return cut_off_slow_consumer("queue_full");
     queue_.push_back(std::move(message));
     backlog_.store(queued_bytes_, std::memory_order_relaxed);
+    if (queued_bytes_ > services_.limits.send_queue_bytes && over_bound_since_ == Clock::time_point())
+        watch_backlog(Clock::now());
     if (!writing_) write_next();
 }
 
@@ -481,6 +477,7 @@ void Session::write_next() {
         self->queued_bytes_ -= sent->size();
         self->backlog_.store(self->queued_bytes_, std::memory_order_relaxed);
         sent.reset();
+        if (self->queued_bytes_ <= self->services_.limits.send_queue_bytes) self->over_bound_since_ = {};
         if (ec) {
             self->queue_.clear();
             self->queue_head_ = 0;
@@ -489,6 +486,32 @@ void Session::write_next() {
         }
         self->write_next();
     });
+}
+
+// A burst (one commit delivering many entries at once) may take the queue past the bound
+// although the peer reads at once; a peer is slow when it leaves it there.
+void Session::watch_backlog(Clock::time_point since) {
+    static auto& over = obs::metrics().counter(
+        "kamer_send_queue_over_bound_total",
+        "Times a session's send queue went past limits.send_queue_bytes (a burst, or a slow consumer)");
+    over.inc();
+    over_bound_since_ = since;
+    deadline_.expires_at(since + std::chrono::seconds(services_.limits.slow_consumer_seconds));
+    deadline_.async_wait([weak = weak_from_this(), since](beast::error_code ec) {
+        auto self = weak.lock();
+        // A wait for an earlier time over the bound may have expired just before this one
+        // was armed: only the current one counts.
+        if (ec || !self || self->closing_ || self->over_bound_since_ != since) return;
+        self->cut_off_slow_consumer("not_reading");
+    });
+}
+
+void Session::cut_off_slow_consumer(std::string_view reason) {
+    obs::metrics().counter("kamer_disconnects_total", "Sessions ended, by reason", {{"reason", "slow_consumer"}}).inc();
+    log::warn(logger(), "session.slow_consumer",
+              {{"conn", id_}, {"oin", peer_.organisation.oin}, {"queued_bytes", std::uint64_t(queued_bytes_)},
+               {"reason", reason}});
+    start_close(CloseCode::slow_consumer, false);
 }
 
 void Session::start_close(CloseCode code, bool flush) {

@@ -6,8 +6,9 @@
 // Everything runs on the session's strand. Admission (TLS, upgrade, registry) is a coroutine;
 // after it, reads are a chain of completion handlers, so that an idle session holds no
 // coroutine frames, paused while the session has max_in_flight requests being processed.
-// Writes: a bounded queue written one message at a time; a peer that lets the queue grow past
-// send_queue_bytes is closed as a slow consumer.
+// Writes: a bounded queue written one message at a time. A peer that leaves more than
+// send_queue_bytes queued for slow_consumer_seconds, or lets the queue reach
+// send_queue_max_bytes, is closed as a slow consumer.
 // send(), close() and peer() may be called from any thread.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -69,7 +70,7 @@ public:
 
     // Queues an encoded message. Messages are shared: one buffer may go to many sessions.
     void send(std::shared_ptr<const std::string> message);
-    // Bytes queued for sending, and the bound past which the session is a slow consumer.
+    // Bytes queued for sending, and the bound it must not stay past (see the class comment).
     std::size_t backlog() const { return backlog_.load(std::memory_order_relaxed); }
     std::size_t backlog_limit() const { return services_.limits.send_queue_bytes; }
 
@@ -90,6 +91,7 @@ public:
 private:
     friend class Responder;
     using WebSocket = boost::beast::websocket::stream<TlsStream>;
+    using Clock = std::chrono::steady_clock;
 
     boost::asio::awaitable<bool> admit();  // TLS, upgrade and registry: true when admitted
     boost::asio::awaitable<std::optional<boost::beast::http::request<boost::beast::http::empty_body>>> upgrade();
@@ -108,6 +110,8 @@ private:
 
     void enqueue(std::shared_ptr<const std::string> message);
     void write_next();
+    void watch_backlog(Clock::time_point since);  // the queue went past the bound
+    void cut_off_slow_consumer(std::string_view reason);
     void start_close(protocol::CloseCode code, bool flush);
     void finish_close();
     void arm_deadline(std::chrono::seconds after, const char* phase);
@@ -128,6 +132,7 @@ private:
     std::size_t queue_head_ = 0;
     std::size_t queued_bytes_ = 0;
     std::atomic<std::size_t> backlog_{0};  // queued_bytes_, readable from other threads
+    Clock::time_point over_bound_since_;  // zero while within send_queue_bytes
     unsigned in_flight_ = 0;
     char first_byte_ = 0;       // the one-byte read that waits for the next message
     bool read_paused_ = false;  // max_in_flight reached: no read outstanding
