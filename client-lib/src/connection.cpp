@@ -7,6 +7,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -181,6 +182,8 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
                     continue;
                 }
             }
+            // Suspend only when the application has fallen 1024 events behind.
+            if (events.try_send(boost::system::error_code(), std::move(env))) continue;
             auto [sec] = co_await events.async_send(boost::system::error_code(), std::move(env), tuple_awaitable);
             if (sec) break;
         }
@@ -217,14 +220,24 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
         return RequestError(ErrorCode::disconnected, "the connection has ended" + why);
     }
 
-    // Coroutines are members taking their arguments by value (never capturing lambdas, whose
-    // captures live outside the coroutine frame).
-    asio::awaitable<protocol::Envelope> receive() {
-        auto [ec, env] = co_await events.async_receive(tuple_awaitable);
-        if (ec) throw disconnected();
+    // No coroutine of its own on the strand (an event is the most frequent thing a client
+    // handles): the wait is started on the strand and completes on the caller's executor.
+    // close_reason is read after the channel was closed on the strand, so after it was written.
+    static asio::awaitable<protocol::Envelope> receive(std::shared_ptr<Impl> impl) {
+        auto [ec, env] = co_await asio::async_initiate<decltype(tuple_awaitable),
+                                                       void(boost::system::error_code, protocol::Envelope)>(
+            [](auto handler, std::shared_ptr<Impl> self) {
+                asio::dispatch(self->strand, [self, handler = std::move(handler)]() mutable {
+                    self->events.async_receive(std::move(handler));
+                });
+            },
+            tuple_awaitable, impl);
+        if (ec) throw impl->disconnected();
         co_return std::move(env);
     }
 
+    // Coroutines are members taking their arguments by value (never capturing lambdas, whose
+    // captures live outside the coroutine frame).
     asio::awaitable<void> send_raw(std::string text) {
         if (ended) throw disconnected();
         enqueue(std::move(text));
@@ -300,9 +313,7 @@ asio::awaitable<protocol::Envelope> Connection::call_raw(std::string type, boost
         asio::use_awaitable);
 }
 
-asio::awaitable<protocol::Envelope> Connection::receive() {
-    return asio::co_spawn(impl_->strand, [impl = impl_] { return impl->receive(); }, asio::use_awaitable);
-}
+asio::awaitable<protocol::Envelope> Connection::receive() { return Impl::receive(impl_); }
 
 asio::awaitable<void> Connection::send_raw(std::string text) {
     return asio::co_spawn(
