@@ -453,11 +453,13 @@ void Session::shut_down() {
 void Session::enqueue(std::shared_ptr<const std::string> message) {
     if (closing_ || !authenticated_) return;
     queued_bytes_ += message->size();
-    if (queued_bytes_ > services_.limits.send_queue_max_bytes) return cut_off_slow_consumer("queue_full");
+    bool over = queued_bytes_ > services_.limits.send_queue_bytes;
+    // Before hello nothing comes in bursts, and the deadline timer holds the hello deadline.
+    if (queued_bytes_ > services_.limits.send_queue_max_bytes || (over && !greeted_))
+        return cut_off_slow_consumer("queue_full");
     queue_.push_back(std::move(message));
     backlog_.store(queued_bytes_, std::memory_order_relaxed);
-    if (queued_bytes_ > services_.limits.send_queue_bytes && over_bound_since_ == Clock::time_point())
-        watch_backlog(Clock::now());
+    if (over && over_bound_since_ == Clock::time_point()) watch_backlog(Clock::now());
     if (!writing_) write_next();
 }
 
