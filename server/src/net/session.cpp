@@ -484,6 +484,7 @@ void Session::write_next() {
             self->queue_.clear();
             self->queue_head_ = 0;
             self->queued_bytes_ = 0;
+            self->over_bound_since_ = {};  // not slow: gone
             return;  // the reader sees the failure and ends the session
         }
         self->write_next();
