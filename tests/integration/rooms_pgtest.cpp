@@ -4,6 +4,9 @@
 #include "harness.hpp"
 #include "member.hpp"
 #include "stalled_reader.hpp"
+#include "store/database.hpp"
+
+#include <pqxx/pqxx>
 
 #include <map>
 #include <memory>
@@ -117,8 +120,7 @@ struct SmallQueueRoom {
     using Settings = std::map<std::string, std::string>;
     explicit SmallQueueRoom(const Settings& limits = {}) {
         database.register_demo_partners();
-        Settings settings{{"limits.send_queue_bytes", "65536"},
-                                                    {"limits.max_message_bytes", "65536"}};
+        Settings settings{{"limits.send_queue_bytes", "65536"}, {"limits.max_message_bytes", "65536"}};
         settings.insert(limits.begin(), limits.end());
         server = std::make_unique<Kamerd>(database, settings);
         gemeente = std::make_unique<Member>("gemeente", server->port());
@@ -199,8 +201,12 @@ TEST(SlowMember, WhoseQueueReachesTheMemoryBoundIsClosedAtOnce) {
 TEST(SlowMember, IsNotWhoTakesABurstPastTheBoundStraightAway) {
     SmallQueueRoom r;
     r.gemeente->subscribe(r.room);
-    // 128 contributions (about 512 KiB) sent without waiting for the replies: the writer commits
-    // them in a few batches, each delivered to the chair as one burst.
+    // 128 contributions (about 512 KiB) are acknowledged while the disclosure log cannot append
+    // (the test holds a lock that blocks inserts); once it can, it logs them in one go, and they
+    // reach the chair as one burst.
+    auto db = server::store::connect(r.database.owner_url());
+    pqxx::work hold(*db);
+    hold.exec0("LOCK TABLE disclosures IN SHARE MODE");
     constexpr int items = 128;
     auto& politie = r.politie->connection();
     for (int i = 0; i < items; ++i)
@@ -212,6 +218,7 @@ TEST(SlowMember, IsNotWhoTakesABurstPastTheBoundStraightAway) {
         if (!reply->re || !reply->re->starts_with("burst-")) continue;  // the notice of its invitation
         posted.insert(*protocol::decode_body<protocol::ContributionPost::reply>(*reply, protocol::DecodeOptions{false}).item);
     }
+    hold.commit();
     std::set<std::string> chair_seen;
     for (const auto& e : r.gemeente->events(std::chrono::milliseconds(1000)))
         if (e.entry.item) chair_seen.insert(*e.entry.item);

@@ -479,7 +479,6 @@ void Session::write_next() {
         self->queued_bytes_ -= sent->size();
         self->backlog_.store(self->queued_bytes_, std::memory_order_relaxed);
         sent.reset();
-        if (self->queued_bytes_ <= self->services_.limits.send_queue_bytes) self->over_bound_since_ = {};
         if (ec) {
             self->queue_.clear();
             self->queue_head_ = 0;
@@ -487,6 +486,7 @@ void Session::write_next() {
             self->over_bound_since_ = {};  // not slow: gone
             return;  // the reader sees the failure and ends the session
         }
+        if (self->queued_bytes_ <= self->services_.limits.send_queue_bytes) self->over_bound_since_ = {};
         self->write_next();
     });
 }
