@@ -1,6 +1,4 @@
 // kamerd: the Kamer server. See README.md for configuration and operation.
-#include <malloc.h>
-
 #include <iostream>
 
 #include "app/admin_commands.hpp"
@@ -38,13 +36,6 @@ int main(int argc, char** argv) {
         if (!problems.empty()) return 2;
     }
 
-    // Reading pages of entries or disclosure rows allocates results of a megabyte and more,
-    // again and again. By default glibc maps such blocks afresh and hands freed heap back to
-    // the system, so every page pays for page faults (a quarter of kamerd's samples while
-    // members resume; `audit verify` spent 0.72 s in the kernel, 0.50 s with this); keep them
-    // in the heap instead (README, Performance).
-    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
     kamer::log::init(cli.config.log.level);
     int code = 0;
     try {
