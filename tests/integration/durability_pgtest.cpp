@@ -1,6 +1,7 @@
 // An acknowledgement means durable: kamerd refuses to start against a PostgreSQL that would
 // acknowledge a commit it could lose (fsync, synchronous_commit or full_page_writes off). And
-// what is committed is also logged and delivered: the writer waits while delivery is behind; and
+// what is committed is also logged and delivered: the writer waits while delivery is behind; an
+// idle writer lets a batch gather, but not a lone client's, and not past a full batch or stop(); and
 // the write batch finds its idempotency keys in ops by index, not by reading the table.
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 #include "delivery/cursor.hpp"
 #include "harness.hpp"
 #include "identity/partner_registry.hpp"
+#include "obs/metrics.hpp"
 #include "policy/agreement.hpp"
 #include "private_cluster.hpp"
 #include "rooms/writer.hpp"
@@ -73,6 +75,65 @@ TEST(WritePath, WaitsWhileDeliveryIsBehindAndGoesOnAfter) {
     ASSERT_EQ(reply.wait_for(10s), std::future_status::ready) << "did not go on once delivery caught up";
     EXPECT_EQ(reply.get().find("error"), std::string::npos);
     writer.stop();
+}
+
+// An idle writer lets a batch gather (batch_wait) before it commits, but not the change of a
+// lone client that sends one at a time, never past a full batch and never past stop(): what
+// is queued then is committed and answered at once.
+TEST(WritePath, AnIdleWriterLetsABatchGatherUntilItIsFullOrStopped) {
+    using namespace std::chrono_literals;
+    TestDatabase database;
+    server::identity::PartnerRegistry registry;
+    auto agreement = server::policy::Agreement::load(source_dir() + "/server/config/convenant.json");
+    server::delivery::CursorCodec cursors(std::array<unsigned char, 16>{});
+    std::atomic<bool> behind{false};
+    std::vector<std::promise<std::string>> replied(7);  // before the writer, which answers into them
+    server::rooms::Writer writer(
+        database.runtime_url(), registry, [&] { return agreement; }, cursors, [](std::vector<server::rooms::Published>) {},
+        {.max_batch = 3,
+         .batch_wait = std::chrono::hours(1),
+         .node = "test",
+         .delivery_behind = [&] { return behind.load(); }});
+    writer.start();
+    auto submit = [&](std::size_t i) {
+        server::rooms::WriteRequest request;
+        request.command = [](server::rooms::WriteContext&) { return server::rooms::Outcome::ok(protocol::Ok{}); };
+        request.respond = [&replied, i](std::string encoded) { replied[i].set_value(std::move(encoded)); };
+        ASSERT_TRUE(writer.submit(std::move(request)));
+    };
+    auto answered = [&](std::size_t i, std::chrono::milliseconds within) {
+        return replied[i].get_future().wait_for(within) == std::future_status::ready;
+    };
+    auto& batches = obs::metrics().counter("kamer_write_batches_total", "Write transactions committed");
+    auto before = batches.value();
+
+    submit(0);
+    ASSERT_TRUE(answered(0, 10s)) << "a lone client's change waited to gather";
+    behind = true;  // holds the writer while two changes queue: they go as one batch
+    submit(1);
+    submit(2);
+    behind = false;
+    ASSERT_TRUE(answered(1, 10s));
+    ASSERT_TRUE(answered(2, 10s));
+    EXPECT_EQ(batches.value() - before, 2u);
+
+    submit(3);  // after a batch of two, changes trickle in from several clients: gather
+    submit(4);
+    auto third = replied[3].get_future();
+    EXPECT_EQ(third.wait_for(300ms), std::future_status::timeout) << "committed before the batch was full";
+    EXPECT_EQ(writer.queued(), 2u);
+    submit(5);
+    ASSERT_EQ(third.wait_for(10s), std::future_status::ready) << "a full batch still waited";
+    EXPECT_TRUE(answered(4, 10s));
+    EXPECT_TRUE(answered(5, 10s));
+    EXPECT_EQ(batches.value() - before, 3u) << "the three changes were not committed together";
+
+    submit(6);
+    auto last = replied[6].get_future();
+    writer.stop();  // does not wait out the hour
+    ASSERT_EQ(last.wait_for(0s), std::future_status::ready) << "stop() left a gathering change unanswered";
+    EXPECT_EQ(last.get().find("error"), std::string::npos);
+    EXPECT_EQ(batches.value() - before, 4u);
 }
 
 // Every write batch looks its idempotency keys up in ops, which grows with every change, and

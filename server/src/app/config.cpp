@@ -85,6 +85,8 @@ struct Options {
         add(db, "database.pg_bin_dir", c.database.pg_bin_dir,
             "PostgreSQL server binaries for the embedded cluster (empty: newest installed)");
         add(db, "database.pool_size", c.database.pool_size, "database connections for reads");
+        add(db, "database.batch_wait_microseconds", c.database.batch_wait_microseconds,
+            "how long an idle writer lets changes gather into one commit (0: commit each at once)");
 
         po::options_description limits("limits");
         auto& l = c.limits;
@@ -239,6 +241,8 @@ std::vector<std::string> validate(const Config& c) {
         problems.push_back("database.migrate_url: set database.url as well (the runtime role)");
     if (c.database.pool_size < 1 || c.database.pool_size > 64)
         problems.push_back("database.pool_size: must be between 1 and 64");
+    if (c.database.batch_wait_microseconds > 20000)
+        problems.push_back("database.batch_wait_microseconds: must be between 0 and 20000");
     const auto& l = c.limits;
     if (l.max_message_bytes < 1024 || l.max_message_bytes > 16 * 1024 * 1024)
         problems.push_back("limits.max_message_bytes: must be between 1024 and 16777216");

@@ -36,6 +36,7 @@ struct Config {
         std::string data_dir = "var/pgdata";
         std::string pg_bin_dir;  // empty: newest /usr/lib/postgresql/*/bin
         unsigned pool_size = 4;
+        unsigned batch_wait_microseconds = 1000;  // how long an idle writer lets a batch gather
     } database;
 
     struct Limits {

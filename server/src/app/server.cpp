@@ -103,7 +103,9 @@ int run_server(const Config& config) {
     delivery::Hub hub({current_agreement, registry, cursors, disclosures, readers, tracker, node});
     rooms::Writer writer(url, registry, current_agreement, cursors,
                          [&](std::vector<rooms::Published> batches) { hub.publish(std::move(batches)); },
-                         {.node = node, .delivery_behind = [&hub] { return hub.behind(); }});
+                         {.batch_wait = std::chrono::microseconds(config.database.batch_wait_microseconds),
+                          .node = node,
+                          .delivery_behind = [&hub] { return hub.behind(); }});
     disclosures.start();
     readers.start();
     hub.start();

@@ -72,13 +72,17 @@ Writer::Writer(std::string url, const identity::PartnerRegistry& registry,
 Writer::~Writer() { stop(); }
 
 bool Writer::submit(WriteRequest request) {
+    bool wake = false;
     {
         std::lock_guard lock(mutex_);
         if (stopping_ || queue_.size() >= options_.max_queue) return false;
         queue_.push_back(std::move(request));
         metrics().queue.set(static_cast<std::int64_t>(queue_.size()));
+        // The writer waits for a first request, then for a full batch or its batch_wait;
+        // whatever else arrives it finds when that wait or its batch ends.
+        wake = queue_.size() == 1 || queue_.size() == options_.max_batch;
     }
-    wake_.notify_one();
+    if (wake) wake_.notify_one();
     return true;
 }
 
@@ -99,10 +103,15 @@ void Writer::stop() {
 }
 
 void Writer::run() {
+    std::size_t last = 0;  // changes in the previous batch
     for (;;) {
         std::vector<WriteRequest> batch;
         {
             std::unique_lock lock(mutex_);
+            // A batch of one that nothing followed before its answer is a lone client waiting
+            // for each answer: a wait would only slow it. Changes that trickle in from several
+            // clients are worth gathering.
+            bool gather = last > 1 || (!queue_.empty() && queue_.front().received < answered_);
             wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return;  // stopping, and everything queued is done
             if (options_.delivery_behind && options_.delivery_behind()) {
@@ -110,12 +119,16 @@ void Writer::run() {
                 while (!stopping_ && options_.delivery_behind()) wake_.wait_for(lock, std::chrono::milliseconds(1));
                 metrics().paused.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count());
             }
+            if (gather)
+                wake_.wait_until(lock, queue_.front().received + options_.batch_wait,
+                                 [&] { return stopping_ || queue_.size() >= options_.max_batch; });
             while (!queue_.empty() && batch.size() < options_.max_batch) {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
             metrics().queue.set(static_cast<std::int64_t>(queue_.size()));
         }
+        last = batch.size();
         process(batch);
     }
 }
@@ -282,7 +295,7 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             m.batches.inc();
             if (one_trip) m.one_trip.inc();
             m.changes.inc(changes.entries.size());
-            auto sent = std::chrono::steady_clock::now();
+            auto sent = answered_ = std::chrono::steady_clock::now();
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 auto& reply = duplicate_of.count(i) ? replies[duplicate_of[i]] : replies[i];
                 batch[i].respond(*reply);

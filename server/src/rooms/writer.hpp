@@ -53,6 +53,11 @@ class Writer {
 public:
     struct Options {
         std::size_t max_batch = 256;
+        // An idle writer lets a batch gather until its oldest request is this old (a busy one
+        // finds its batch waiting), unless a lone client is sending one change at a time:
+        // fewer, larger commits cost PostgreSQL and kamerd less per change, for at most this
+        // much more acknowledgement latency. kamerd sets it from database.batch_wait_microseconds.
+        std::chrono::microseconds batch_wait{0};
         std::size_t max_queue = 20000;
         std::size_t max_cached_rooms = 5000;
         std::string node;
@@ -104,6 +109,7 @@ private:
     std::unordered_map<std::string, Cached> cache_;
     std::unordered_set<std::string> long_way_;  // public ids of rooms whose one-trip batch was rerun
     std::uint64_t batches_ = 0;
+    std::chrono::steady_clock::time_point answered_{};  // when the last committed batch was answered
 };
 
 }  // namespace kamer::server::rooms
