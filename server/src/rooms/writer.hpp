@@ -1,10 +1,11 @@
 #pragma once
 // The write path: group commit. Changes from every session queue here; one thread takes all
-// that waits (up to max_batch) and runs it as one transaction: lock the rooms involved,
-// bring their cached state up to date (another node may have written), run the commands,
-// write entries, projections and replies, notify other nodes, commit. A batch whose rooms
-// are all cached skips the first step's round trip and checks them at commit (see process). Only then is any
-// reply sent and any entry published for delivery: an acknowledgement means committed.
+// that waits (up to max_batch; when idle, after letting a batch gather for batch_wait) and
+// runs it as one transaction: lock the rooms involved, bring their cached state up to date
+// (another node may have written), run the commands, write entries, projections and replies,
+// notify other nodes, commit. A batch whose rooms are all cached skips the first step's round
+// trip and checks them at commit (see process). Only then is any reply sent and any entry
+// published for delivery: an acknowledgement means committed.
 //
 // A request with a client message id that was committed before gets the stored reply again
 // (or idempotency_conflict when the request differs). When the commit's outcome is unknown
