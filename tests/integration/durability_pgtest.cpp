@@ -50,31 +50,46 @@ TEST(Durability, KamerdRefusesAClusterWithoutFsyncOrFullPageWrites) {
     expect_start_refused(unused, cluster.kamerd_settings(), "full_page_writes=off");
 }
 
+// The real writer on a fresh database with the sharing agreement of server/config, started.
+// Whatever it answers into must be declared before it: it answers what is queued when it stops.
+struct RunningWriter {
+    TestDatabase database;
+    server::identity::PartnerRegistry registry;
+    std::shared_ptr<const server::policy::Agreement> agreement =
+        server::policy::Agreement::load(source_dir() + "/server/config/convenant.json");
+    server::delivery::CursorCodec cursors{std::array<unsigned char, 16>{}};
+    server::rooms::Writer writer;
+
+    explicit RunningWriter(server::rooms::Writer::Options options)
+        : writer(database.runtime_url(), registry, [this] { return agreement; }, cursors,
+                 [](std::vector<server::rooms::Published>) {}, std::move(options)) {
+        writer.start();
+    }
+};
+
+// A change that writes nothing and is answered into `replied` once its batch committed.
+server::rooms::WriteRequest empty_change(std::promise<std::string>& replied) {
+    server::rooms::WriteRequest request;
+    request.command = [](server::rooms::WriteContext&) { return server::rooms::Outcome::ok(protocol::Ok{}); };
+    request.respond = [&replied](std::string encoded) { replied.set_value(std::move(encoded)); };
+    return request;
+}
+
 // The real writer on a real database, with delivery reported behind until the test says it
 // has caught up: nothing is committed (so nothing acknowledged) before that, everything after.
 TEST(WritePath, WaitsWhileDeliveryIsBehindAndGoesOnAfter) {
     using namespace std::chrono_literals;
-    TestDatabase database;
-    server::identity::PartnerRegistry registry;
-    auto agreement = server::policy::Agreement::load(source_dir() + "/server/config/convenant.json");
-    server::delivery::CursorCodec cursors(std::array<unsigned char, 16>{});
     std::atomic<bool> behind{true};
-    server::rooms::Writer writer(
-        database.runtime_url(), registry, [&] { return agreement; }, cursors, [](std::vector<server::rooms::Published>) {},
-        {.node = "test", .delivery_behind = [&] { return behind.load(); }});
-    writer.start();
     std::promise<std::string> replied;
-    server::rooms::WriteRequest request;
-    request.command = [](server::rooms::WriteContext&) { return server::rooms::Outcome::ok(protocol::Ok{}); };
-    request.respond = [&](std::string encoded) { replied.set_value(std::move(encoded)); };
-    ASSERT_TRUE(writer.submit(std::move(request)));
+    RunningWriter w({.node = "test", .delivery_behind = [&] { return behind.load(); }});
+    ASSERT_TRUE(w.writer.submit(empty_change(replied)));
     auto reply = replied.get_future();
     EXPECT_EQ(reply.wait_for(300ms), std::future_status::timeout) << "committed while delivery was behind";
-    EXPECT_EQ(writer.queued(), 1u);
+    EXPECT_EQ(w.writer.queued(), 1u);
     behind = false;
     ASSERT_EQ(reply.wait_for(10s), std::future_status::ready) << "did not go on once delivery caught up";
     EXPECT_EQ(reply.get().find("error"), std::string::npos);
-    writer.stop();
+    w.writer.stop();
 }
 
 // An idle writer lets a batch gather (batch_wait) before it commits, but not the change of a
@@ -82,25 +97,14 @@ TEST(WritePath, WaitsWhileDeliveryIsBehindAndGoesOnAfter) {
 // is queued then is committed and answered at once.
 TEST(WritePath, AnIdleWriterLetsABatchGatherUntilItIsFullOrStopped) {
     using namespace std::chrono_literals;
-    TestDatabase database;
-    server::identity::PartnerRegistry registry;
-    auto agreement = server::policy::Agreement::load(source_dir() + "/server/config/convenant.json");
-    server::delivery::CursorCodec cursors(std::array<unsigned char, 16>{});
     std::atomic<bool> behind{false};
-    std::vector<std::promise<std::string>> replied(7);  // before the writer, which answers into them
-    server::rooms::Writer writer(
-        database.runtime_url(), registry, [&] { return agreement; }, cursors, [](std::vector<server::rooms::Published>) {},
-        {.max_batch = 3,
-         .batch_wait = std::chrono::hours(1),
-         .node = "test",
-         .delivery_behind = [&] { return behind.load(); }});
-    writer.start();
-    auto submit = [&](std::size_t i) {
-        server::rooms::WriteRequest request;
-        request.command = [](server::rooms::WriteContext&) { return server::rooms::Outcome::ok(protocol::Ok{}); };
-        request.respond = [&replied, i](std::string encoded) { replied[i].set_value(std::move(encoded)); };
-        ASSERT_TRUE(writer.submit(std::move(request)));
-    };
+    std::vector<std::promise<std::string>> replied(7);
+    RunningWriter w({.max_batch = 3,
+                     .batch_wait = std::chrono::hours(1),
+                     .node = "test",
+                     .delivery_behind = [&] { return behind.load(); }});
+    auto& writer = w.writer;
+    auto submit = [&](std::size_t i) { ASSERT_TRUE(writer.submit(empty_change(replied[i]))); };
     auto answered = [&](std::size_t i, std::chrono::milliseconds within) {
         return replied[i].get_future().wait_for(within) == std::future_status::ready;
     };
