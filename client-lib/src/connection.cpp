@@ -4,12 +4,16 @@
 #include <openssl/rand.h>
 #include <openssl/x509_vfy.h>
 
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/append.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -21,6 +25,7 @@
 #include <atomic>
 #include <deque>
 #include <map>
+#include <unordered_map>
 
 #include "sent_chain.hpp"
 
@@ -35,7 +40,9 @@ using protocol::ErrorCode;
 namespace {
 
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
-using Reply = asio::experimental::channel<void(boost::system::error_code, protocol::Envelope)>;
+using Events = asio::experimental::channel<void(boost::system::error_code, protocol::Envelope)>;
+// A caller waiting for its reply; invoked once, with the reply or why there is none.
+using ReplyHandler = asio::any_completion_handler<void(boost::system::error_code, protocol::Envelope)>;
 
 RequestError error_from_reply(const protocol::Envelope& env) {
     auto e = protocol::decode_body<protocol::ErrorReply>(env, protocol::DecodeOptions{false});
@@ -87,7 +94,8 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
           tls(make_context(options)),
           strand(asio::make_strand(ex)),
           ws(strand, tls),
-          events(strand, 1024) {
+          events(strand, 1024),
+          deadline_timer(strand) {
         unsigned char r[6];
         RAND_bytes(r, sizeof r);
         static constexpr char hex[] = "0123456789abcdef";
@@ -99,9 +107,20 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     ssl::context tls;
     asio::strand<asio::any_io_executor> strand;
     Stream ws;
-    Reply events;
+    Events events;
     protocol::Welcome welcome;
-    std::map<std::string, std::shared_ptr<Reply>> pending;
+    // Requests waiting for their reply, by attempt number: every request has the same timeout,
+    // so the oldest attempt has the first deadline and one timer serves them all.
+    struct Waiting {
+        std::string id;
+        std::chrono::steady_clock::time_point deadline;
+        ReplyHandler handler;
+    };
+    std::map<std::uint64_t, Waiting> waiting;
+    std::unordered_map<std::string, std::uint64_t> attempt_of;  // client message id -> attempt
+    std::uint64_t attempts = 0;
+    asio::steady_timer deadline_timer;
+    bool deadline_armed = false;
     std::deque<std::string> outbox;
     bool writing = false;
     bool ended = false;
@@ -109,7 +128,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     std::atomic<std::uint16_t> close_code = 0;  // written on the strand, read from any thread
     std::string close_reason;
     std::string id_prefix;
-    std::uint64_t counter = 0;
+    std::atomic<std::uint64_t> counter = 0;  // next_id() may be called from any thread
 
     std::string next_id() { return id_prefix + std::to_string(++counter); }
 
@@ -175,10 +194,8 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
             if (!decoded.envelope) continue;  // a server bug; nothing sensible to route it to
             auto& env = *decoded.envelope;
             if (env.re) {
-                if (auto it = pending.find(*env.re); it != pending.end()) {
-                    auto slot = it->second;
-                    pending.erase(it);
-                    slot->try_send(boost::system::error_code(), std::move(env));
+                if (auto it = attempt_of.find(*env.re); it != attempt_of.end()) {
+                    answer(it->second, boost::system::error_code(), std::move(env));
                     continue;
                 }
             }
@@ -190,28 +207,30 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
         ended = true;
         close_code = ws.reason().code;
         close_reason = std::string(ws.reason().reason.data(), ws.reason().reason.size());
-        for (auto& [id, slot] : pending) slot->try_send(asio::error::connection_aborted, protocol::Envelope{});
-        pending.clear();
+        while (!waiting.empty()) answer(waiting.begin()->first, asio::error::connection_aborted, protocol::Envelope{});
+        deadline_timer.cancel();
         events.close();
     }
 
+    // One write at a time, each started by the completion of the one before: plain completion
+    // handlers rather than a coroutine, as a request is the most frequent thing a client sends.
     void enqueue(std::string text) {
         outbox.push_back(std::move(text));
         if (writing) return;
-        writing = true;  // before spawning: a second enqueue must not start a second writer
-        asio::co_spawn(strand, [self = shared_from_this()] { return self->write_loop(); }, asio::detached);
+        writing = true;
+        write_front();
     }
 
-    asio::awaitable<void> write_loop() {
-        while (!outbox.empty() && !ended) {
-            auto [ec, n] = co_await ws.async_write(asio::buffer(outbox.front()), tuple_awaitable);
-            outbox.pop_front();
-            if (ec) {
-                outbox.clear();  // the reader sees the failure and ends the connection
-                break;
+    void write_front() {
+        ws.async_write(asio::buffer(outbox.front()), [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+            self->outbox.pop_front();
+            if (ec) self->outbox.clear();  // the reader sees the failure and ends the connection
+            if (self->outbox.empty() || self->ended) {
+                self->writing = false;
+                return;
             }
-        }
-        writing = false;
+            self->write_front();
+        });
     }
 
     RequestError disconnected() const {
@@ -252,26 +271,77 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
         co_await ws.async_close(websocket::close_code::normal, tuple_awaitable);
     }
 
-    asio::awaitable<protocol::Envelope> call(std::string type, boost::json::value body, std::optional<std::string> id,
-                                             std::optional<protocol::Actor> actor) {
-        if (ended) throw disconnected();
-        std::string message_id = id ? *id : next_id();
-        auto slot = std::make_shared<Reply>(strand, 1);
-        pending[message_id] = slot;
-        enqueue(protocol::encode_envelope(type, body, message_id, std::nullopt, actor));
-        // A server that stops answering must not hold the caller forever: after the timeout
-        // the request is abandoned (its outcome unknown; resend it with the same id).
-        asio::steady_timer timer(strand, options.timeout);
-        timer.async_wait([weak = std::weak_ptr<Reply>(slot)](boost::system::error_code ec) {
-            if (auto s = weak.lock(); s && !ec) s->try_send(asio::error::timed_out, protocol::Envelope{});
-        });
-        auto [ec, env] = co_await slot->async_receive(tuple_awaitable);
-        timer.cancel();
-        if (ec == asio::error::timed_out) {
-            pending.erase(message_id);
-            throw RequestError(ErrorCode::timeout, "no reply within " + std::to_string(options.timeout.count()) + " ms");
+    // On the strand. A request with the id of one still waiting takes its place: the server
+    // answers an id once, so the earlier caller learns that the outcome is not for it to know.
+    void start_request(std::string id, std::string text, ReplyHandler handler) {
+        if (ended) {
+            std::move(handler)(asio::error::connection_aborted, protocol::Envelope{});
+            return;
         }
-        if (ec) throw disconnected();
+        if (auto it = attempt_of.find(id); it != attempt_of.end())
+            answer(it->second, asio::error::already_started, protocol::Envelope{});
+        auto attempt = ++attempts;
+        attempt_of.emplace(id, attempt);
+        waiting.emplace(attempt, Waiting{std::move(id), std::chrono::steady_clock::now() + options.timeout,
+                                         std::move(handler)});
+        arm_deadline();
+        enqueue(std::move(text));
+    }
+
+    void answer(std::uint64_t attempt, boost::system::error_code ec, protocol::Envelope env) {
+        auto node = waiting.extract(attempt);
+        attempt_of.erase(node.mapped().id);
+        std::move(node.mapped().handler)(ec, std::move(env));
+    }
+
+    // A server that stops answering must not hold a caller forever: after the timeout the
+    // request is abandoned (its outcome unknown; resend it with the same id).
+    void arm_deadline() {
+        if (deadline_armed || waiting.empty()) return;
+        deadline_armed = true;
+        deadline_timer.expires_at(waiting.begin()->second.deadline);
+        deadline_timer.async_wait([self = shared_from_this()](boost::system::error_code) {
+            self->deadline_armed = false;
+            auto now = std::chrono::steady_clock::now();
+            while (!self->waiting.empty() && self->waiting.begin()->second.deadline <= now)
+                self->answer(self->waiting.begin()->first, asio::error::timed_out, protocol::Envelope{});
+            self->arm_deadline();
+        });
+    }
+
+    // The caller's handler, wrapped so that it runs on the caller's executor, which is kept
+    // busy (its io_context does not run out of work) until the reply came.
+    template <class Handler>
+    ReplyHandler on_callers_executor(Handler handler) {
+        auto work = asio::make_work_guard(asio::get_associated_executor(handler, strand));
+        return [handler = std::move(handler), work = std::move(work)](boost::system::error_code ec,
+                                                                       protocol::Envelope env) mutable {
+            asio::post(work.get_executor(), asio::append(std::move(handler), ec, std::move(env)));
+        };
+    }
+
+    // No coroutine of its own on the strand: the request is encoded on the caller's executor,
+    // registered on the strand, and the reply completes on the caller's executor.
+    static asio::awaitable<protocol::Envelope> call(std::shared_ptr<Impl> impl, std::string type,
+                                                    boost::json::value body, std::optional<std::string> given_id,
+                                                    std::optional<protocol::Actor> actor) {
+        std::string id = given_id ? std::move(*given_id) : impl->next_id();
+        std::string text = protocol::encode_envelope(type, body, id, std::nullopt, actor);
+        auto [ec, env] = co_await asio::async_initiate<decltype(tuple_awaitable),
+                                                       void(boost::system::error_code, protocol::Envelope)>(
+            [](auto handler, std::shared_ptr<Impl> self, std::string id, std::string text) {
+                auto reply = self->on_callers_executor(std::move(handler));
+                asio::dispatch(self->strand, [self, id = std::move(id), text = std::move(text),
+                                              reply = std::move(reply)]() mutable {
+                    self->start_request(std::move(id), std::move(text), std::move(reply));
+                });
+            },
+            tuple_awaitable, impl, std::move(id), std::move(text));
+        if (ec == asio::error::timed_out)
+            throw RequestError(ErrorCode::timeout, "no reply within " + std::to_string(impl->options.timeout.count()) + " ms");
+        if (ec == asio::error::already_started)
+            throw RequestError(ErrorCode::outcome_unknown, "a later request with the same id took this one's place");
+        if (ec) throw impl->disconnected();
         if (env.type == protocol::ErrorReply::type) throw error_from_reply(env);
         co_return std::move(env);
     }
@@ -304,13 +374,7 @@ const protocol::Welcome& Connection::welcome() const { return impl_->welcome; }
 asio::awaitable<protocol::Envelope> Connection::call_raw(std::string type, boost::json::value body,
                                                          std::optional<std::string> id,
                                                          std::optional<protocol::Actor> actor) {
-    return asio::co_spawn(
-        impl_->strand,
-        [impl = impl_, type = std::move(type), body = std::move(body), id = std::move(id),
-         actor = std::move(actor)]() mutable {
-            return impl->call(std::move(type), std::move(body), std::move(id), std::move(actor));
-        },
-        asio::use_awaitable);
+    return Impl::call(impl_, std::move(type), std::move(body), std::move(id), std::move(actor));
 }
 
 asio::awaitable<protocol::Envelope> Connection::receive() { return Impl::receive(impl_); }

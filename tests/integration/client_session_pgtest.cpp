@@ -11,6 +11,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -313,7 +314,10 @@ struct IoThread {
     }
 
     std::shared_ptr<client::Connection> connect(const std::string& slug, std::uint16_t port) {
-        return boost::asio::co_spawn(io, client::Connection::connect(io.get_executor(), client_options(slug, port)),
+        return connect(client_options(slug, port));
+    }
+    std::shared_ptr<client::Connection> connect(client::ConnectOptions options) {
+        return boost::asio::co_spawn(io, client::Connection::connect(io.get_executor(), std::move(options)),
                                      boost::asio::use_future)
             .get();
     }
@@ -344,6 +348,65 @@ TEST(ClientConnection, LettingGoOfTheLastHandleClosesAndEndsWhatIsUnderWay) {
         EXPECT_EQ(e.code(), ErrorCode::disconnected);
     }
     EXPECT_TRUE(loop.wind_down()) << "the connection's coroutines kept running after it closed";
+}
+
+// The code a request failed with; none when it succeeded.
+template <class Reply>
+std::optional<ErrorCode> failure_of(std::future<Reply>& reply) {
+    try {
+        reply.get();
+    } catch (const client::RequestError& e) {
+        return e.code();
+    }
+    return std::nullopt;
+}
+
+// A post under a given id; the request lives in the coroutine's frame until it is sent.
+boost::asio::awaitable<protocol::Ok> post_as(std::shared_ptr<client::Connection> connection,
+                                            protocol::ContributionPost request, std::string id) {
+    co_return co_await connection->call(request, id);
+}
+
+// A server whose replies never arrive (the proxy swallows them): every request ends at its own
+// deadline, not at the first one's; a request under the id of one still waiting takes its
+// place, and the one it replaced is told so at once; what still waits when the connection
+// ends learns that it ended.
+TEST(ClientConnection, RequestsWithoutAReplyEndAtTheirOwnDeadlineOrWithTheConnection) {
+    namespace asio = boost::asio;
+    Server server;
+    auto room = open_room(server.port, "NO-REPLY");
+    TcpProxy proxy(server.port);
+    IoThread loop;
+    auto options = client_options("gemeente", proxy.port());
+    options.timeout = 1s;
+    auto chair = loop.connect(options);
+    auto send = [&](const std::string& text, const std::string& id) {
+        return asio::co_spawn(loop.io, post_as(chair, post(room, text), id), asio::use_future);
+    };
+
+    proxy.swallow_replies(true);
+    auto first = send("first", "first");
+    std::this_thread::sleep_for(500ms);
+    auto second = send("second", "second");
+    auto replaced = send("replaced", "again");
+    auto in_its_place = send("in its place", "again");
+    ASSERT_EQ(replaced.wait_for(300ms), std::future_status::ready) << "the replaced request waited on";
+    EXPECT_EQ(failure_of(replaced), ErrorCode::outcome_unknown);
+
+    ASSERT_EQ(first.wait_for(5s), std::future_status::ready);
+    EXPECT_EQ(second.wait_for(0s), std::future_status::timeout) << "the second request ended at the first one's deadline";
+    EXPECT_EQ(failure_of(first), ErrorCode::timeout);
+    ASSERT_EQ(second.wait_for(5s), std::future_status::ready);
+    EXPECT_EQ(failure_of(second), ErrorCode::timeout);
+    ASSERT_EQ(in_its_place.wait_for(5s), std::future_status::ready);
+    EXPECT_EQ(failure_of(in_its_place), ErrorCode::timeout);
+
+    auto last = send("last", "last");
+    proxy.cut();
+    ASSERT_EQ(last.wait_for(5s), std::future_status::ready) << "a request outlived its connection";
+    EXPECT_EQ(failure_of(last), ErrorCode::disconnected);
+    chair.reset();
+    EXPECT_TRUE(loop.wind_down()) << "the connection's timer or coroutines kept running after it ended";
 }
 
 // The library reads on while the application asks for no events, up to a backlog of 1 024;

@@ -2,9 +2,9 @@
 // One connection to a Kamer server: mutual TLS, WebSocket subprotocol kamer.v1, hello/welcome,
 // then typed requests and a stream of server-initiated messages (events).
 //
-// Thread-safety: every member function may be called from any thread; the connection runs
-// its I/O on its own strand. Awaiting functions resume on the strand. An operation under way
-// may outlive the Connection handle; dropping the last handle closes the connection.
+// Thread-safety: every member function may be called from any thread; the connection runs its I/O
+// on its own strand. Awaiting functions resume on the caller's executor. An operation under way may
+// outlive the Connection handle; dropping the last handle closes the connection.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
