@@ -3,20 +3,50 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <stdexcept>
 
 namespace kamer::server {
 
+namespace {
+
+// Bytes from OpenSSL's CSPRNG, drawn a kilobyte at a time: each RAND_bytes call costs a getpid()
+// system call and an update of the generator's state, and the writer takes an id for every
+// item it stores. One pool per thread, so no lock; kamerd forks only to exec.
+class RandomPool {
+public:
+    void take(unsigned char* out, std::size_t n) {
+        if (used_ + n > sizeof bytes_) {
+            if (RAND_bytes(bytes_, sizeof bytes_) != 1) throw std::runtime_error("no randomness available");
+            used_ = 0;
+        }
+        std::memcpy(out, bytes_ + used_, n);
+        used_ += n;
+    }
+
+private:
+    unsigned char bytes_[1024];
+    std::size_t used_ = sizeof bytes_;
+};
+
+thread_local RandomPool random_pool;
+
+}  // namespace
+
 std::string random_uuid() {
     unsigned char b[16];
-    if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("no randomness available");
+    random_pool.take(b, sizeof b);
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-    char out[37];
-    std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                  b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(36);
+    for (std::size_t i = 0; i < sizeof b; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+        out += hex[b[i] >> 4];
+        out += hex[b[i] & 0x0f];
+    }
     return out;
 }
 
