@@ -32,6 +32,11 @@ private:
 
 thread_local RandomPool random_pool;
 
+void append_hex(std::string& out, const unsigned char* bytes, std::size_t n) {
+    static constexpr char hex[] = "0123456789abcdef";
+    for (std::size_t i = 0; i < n; ++i) (out += hex[bytes[i] >> 4]) += hex[bytes[i] & 0xf];
+}
+
 }  // namespace
 
 std::string random_uuid() {
@@ -39,14 +44,13 @@ std::string random_uuid() {
     random_pool.take(b, sizeof b);
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-    static constexpr char hex[] = "0123456789abcdef";
     std::string out;
     out.reserve(36);
-    for (std::size_t i = 0; i < sizeof b; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-        out += hex[b[i] >> 4];
-        out += hex[b[i] & 0x0f];
-    }
+    append_hex(out, b, 4);
+    append_hex(out += '-', b + 4, 2);
+    append_hex(out += '-', b + 6, 2);
+    append_hex(out += '-', b + 8, 2);
+    append_hex(out += '-', b + 10, 6);
     return out;
 }
 
@@ -76,9 +80,8 @@ std::string sha256_hex(std::string_view text) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(text.data(), text.size(), digest, &n, EVP_sha256(), nullptr);
-    static constexpr char hex[] = "0123456789abcdef";
     std::string out;
-    for (unsigned i = 0; i < n; ++i) (out += hex[digest[i] >> 4]) += hex[digest[i] & 0xf];
+    append_hex(out, digest, n);
     return out;
 }
 
