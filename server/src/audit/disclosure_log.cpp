@@ -156,6 +156,9 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
         obs::metrics().counter("kamer_disclosure_records_total", "Disclosure decisions logged (one per recipient and entry)");
     static auto& rebuilt = obs::metrics().counter("kamer_disclosure_rebuilt_total",
                                                   "Appends built again because another node's rows came first");
+    static auto& commit = obs::metrics().histogram(
+        "kamer_disclosure_commit_seconds",
+        "Round trip that committed an append of disclosure rows (WAL flush included)");
     auto backoff = std::chrono::milliseconds(50);
     // Deliveries wait while the database is away; they are never made unlogged. Give up only
     // when stopping, and then tell every waiting delivery that it must not be made.
@@ -202,9 +205,12 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
             // block, and an interrupted one leaves the outcome unknown like a lost COMMIT (the
             // retry then logs the batches again, on the head it reads afresh: a decision may be
             // logged twice, never not at all).
+            const auto rows_text = json::serialize(rows);
+            const pqxx::binarystring body_bytes(bodies), chained_bytes(chained_to);
+            auto committing = std::chrono::steady_clock::now();
             pqxx::nontransaction(*connection_)
-                .exec_prepared(append_rows, json::serialize(rows), pqxx::binarystring(bodies), head_->seq,
-                               pqxx::binarystring(chained_to));
+                .exec_prepared(append_rows, rows_text, body_bytes, head_->seq, chained_bytes);
+            commit.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - committing).count());
             head_ = Head{seq, prev};
             healthy_ = true;
             rows_written.inc(batches.size());

@@ -43,6 +43,9 @@ struct Metrics {
     obs::Histogram& ack = obs::metrics().histogram("kamer_ack_latency_seconds",
                                                    "From receiving a change to sending its acknowledgement (after commit)");
     obs::Gauge& queue = obs::metrics().gauge("kamer_write_queue_depth", "Changes waiting for the writer");
+    obs::Histogram& commit = obs::metrics().histogram(
+        "kamer_write_commit_seconds",
+        "Round trip that committed a write batch (its last writes and COMMIT, WAL flush included)");
     obs::Histogram& paused = obs::metrics().histogram("kamer_write_paused_seconds",
                                                       "Waits of the writer for delivery and the disclosure log to catch up");
     obs::Counter& one_trip = obs::metrics().counter("kamer_write_one_trip_total",
@@ -288,10 +291,12 @@ void Writer::process(std::vector<WriteRequest>& batch) {
                 script.run();
                 for (const auto& [room, item] : changes.redacted) store::redact_entries(tx, room, item);
             }
+            auto committing = std::chrono::steady_clock::now();
             batch_tx.commit(batch_tx.begun() ? script.release() : check + script.release());
             healthy_ = true;
 
             auto& m = metrics();
+            m.commit.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - committing).count());
             m.batches.inc();
             if (one_trip) m.one_trip.inc();
             m.changes.inc(changes.entries.size());
