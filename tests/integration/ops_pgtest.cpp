@@ -52,13 +52,6 @@ ContributionPost contribution(const std::string& room, const std::string& text, 
     return ContributionPost{room, {}, {}, text, c, {}, {}, {}, {}};
 }
 
-// The value of an unlabelled metric in a Prometheus text body; -1 when it is not there.
-double metric_value(const std::string& body, const std::string& name) {
-    auto at = body.find("\n" + name + " ");
-    if (at == std::string::npos) return -1;
-    return std::stod(body.substr(at + name.size() + 2));
-}
-
 TEST(Ops, ListenerServesHealthReadinessAndMetrics) {
     TestDatabase database;
     database.register_demo_partners();
@@ -80,11 +73,11 @@ TEST(Ops, ListenerServesHealthReadinessAndMetrics) {
                              "kamer_connections_accepted_total", "kamer_write_batches_total", "# TYPE"})
         EXPECT_NE(metrics.body.find(name), std::string::npos) << name;
     // Every committed batch and every committed append of disclosure rows is timed.
-    auto batches = metric_value(metrics.body, "kamer_write_batches_total");
+    auto batches = server.metric("kamer_write_batches_total");
     EXPECT_GE(batches, 4);  // open, invite, accept, post
-    EXPECT_EQ(metric_value(metrics.body, "kamer_write_commit_seconds_count"), batches);
-    EXPECT_GT(metric_value(metrics.body, "kamer_write_commit_seconds_sum"), 0);
-    EXPECT_GE(metric_value(metrics.body, "kamer_disclosure_commit_seconds_count"), 1);
+    EXPECT_EQ(server.metric("kamer_write_commit_seconds_count"), batches);
+    EXPECT_GT(server.metric("kamer_write_commit_seconds_sum"), 0);
+    EXPECT_GE(server.metric("kamer_disclosure_commit_seconds_count"), 1);
     EXPECT_EQ(metrics.body.find("OPS-1"), std::string::npos) << "no case data in metrics";
     EXPECT_EQ(http_get(server.ops_port(), "/other").status, 404);
 }

@@ -295,12 +295,12 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             batch_tx.commit(batch_tx.begun() ? script.release() : check + script.release());
             healthy_ = true;
 
+            auto sent = answered_ = std::chrono::steady_clock::now();
             auto& m = metrics();
-            m.commit.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - committing).count());
+            m.commit.observe(std::chrono::duration<double>(sent - committing).count());
             m.batches.inc();
             if (one_trip) m.one_trip.inc();
             m.changes.inc(changes.entries.size());
-            auto sent = answered_ = std::chrono::steady_clock::now();
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 auto& reply = duplicate_of.count(i) ? replies[duplicate_of[i]] : replies[i];
                 batch[i].respond(*reply);
