@@ -11,8 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -163,8 +166,13 @@ Kamerd::~Kamerd() {
         stop();
     } catch (...) {
     }
-    // KAMER_KEEP_LOGS=1 keeps the server's directory (config, kamerd.log) for a failing test.
-    if (std::getenv("KAMER_KEEP_LOGS")) return;
+    // A failing test (a failed assertion, or an exception on its way out) keeps the server's
+    // directory and shows the end of its log, so that a failure seen once in CI can be read;
+    // KAMER_KEEP_LOGS=1 keeps it always.
+    const auto* test = testing::UnitTest::GetInstance()->current_test_info();
+    bool failing = std::uncaught_exceptions() > 0 || (test && test->result()->Failed());
+    if (failing) report_log_tail();
+    if (failing || std::getenv("KAMER_KEEP_LOGS")) return;
     std::error_code ec;
     fs::remove_all(dir_, ec);
 }
@@ -254,6 +262,19 @@ double Kamerd::metric(const std::string& series) const {
 
 void Kamerd::send_signal(int signal) {
     if (pid_ > 0) ::kill(pid_, signal);
+}
+
+void Kamerd::report_log_tail() const {
+    constexpr std::size_t lines = 80;
+    std::deque<std::string> tail;
+    std::istringstream in(log());
+    for (std::string line; std::getline(in, line);) {
+        tail.push_back(std::move(line));
+        if (tail.size() > lines) tail.pop_front();
+    }
+    std::cerr << "--- kamerd (" << dir_ << "/kamerd.log), last " << tail.size() << " lines ---\n";
+    for (const auto& line : tail) std::cerr << line << '\n';
+    std::cerr << "--- end of kamerd log ---" << std::endl;
 }
 
 std::string Kamerd::log() const {

@@ -79,6 +79,8 @@ public:
     const std::string& directory() const { return dir_; }
 
 private:
+    void report_log_tail() const;  // the end of kamerd.log, on stderr
+
     std::string dir_;
     std::uint16_t port_ = 0;
     pid_t pid_ = -1;
