@@ -22,11 +22,15 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <map>
 #include <unordered_map>
+#include <vector>
 
+#include "kamer/protocol/messages/entries.hpp"
+#include "kamer/protocol/messages/rooms.hpp"
 #include "sent_chain.hpp"
 
 namespace kamer::client {
@@ -109,12 +113,15 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     Stream ws;
     Events events;
     protocol::Welcome welcome;
-    // Requests waiting for their reply, by attempt number: every request has the same timeout,
-    // so the oldest attempt has the first deadline and one timer serves them all.
+    // Requests waiting for their reply, by attempt number; one timer serves them all.
     struct Waiting {
         std::string id;
         std::chrono::steady_clock::time_point deadline;
         ReplyHandler handler;
+        // A subscribe's room. Its reply follows the catch-up, which is paced by how fast this
+        // side reads and may take longer than the timeout: each page of it that arrives shows
+        // that the server is still answering, and moves the deadline on.
+        std::string room;
     };
     std::map<std::uint64_t, Waiting> waiting;
     std::unordered_map<std::string, std::uint64_t> attempt_of;  // client message id -> attempt
@@ -199,6 +206,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
                     continue;
                 }
             }
+            if (env.type == protocol::Events::type) catch_up_arrived(env);
             // Suspend only when the application has fallen 1024 events behind.
             if (events.try_send(boost::system::error_code(), std::move(env))) continue;
             auto [sec] = co_await events.async_send(boost::system::error_code(), std::move(env), tuple_awaitable);
@@ -273,7 +281,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
 
     // On the strand. A request with the id of one still waiting takes its place: the server
     // answers an id once, so the earlier caller learns that the outcome is not for it to know.
-    void start_request(std::string id, std::string text, ReplyHandler handler) {
+    void start_request(std::string id, std::string text, ReplyHandler handler, std::string room) {
         if (ended) {
             std::move(handler)(asio::error::connection_aborted, protocol::Envelope{});
             return;
@@ -283,7 +291,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
         auto attempt = ++attempts;
         attempt_of.emplace(id, attempt);
         waiting.emplace(attempt, Waiting{std::move(id), std::chrono::steady_clock::now() + options.timeout,
-                                         std::move(handler)});
+                                         std::move(handler), std::move(room)});
         arm_deadline();
         enqueue(std::move(text));
     }
@@ -294,17 +302,30 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
         std::move(node.mapped().handler)(ec, std::move(env));
     }
 
+    void catch_up_arrived(const protocol::Envelope& events) {
+        const auto* room = events.body.as_object().if_contains("room");
+        if (!room || !room->is_string()) return;
+        for (auto& [attempt, w] : waiting)
+            if (!w.room.empty() && w.room == room->get_string()) w.deadline = std::chrono::steady_clock::now() + options.timeout;
+    }
+
     // A server that stops answering must not hold a caller forever: after the timeout the
-    // request is abandoned (its outcome unknown; resend it with the same id).
+    // request is abandoned (its outcome unknown; resend it with the same id). The timer is set
+    // for the first deadline of those waiting; when it fires, it ends every request whose
+    // deadline has passed (a subscribe's may have moved on) and is set again.
     void arm_deadline() {
         if (deadline_armed || waiting.empty()) return;
         deadline_armed = true;
-        deadline_timer.expires_at(waiting.begin()->second.deadline);
+        auto first = waiting.begin()->second.deadline;
+        for (const auto& [attempt, w] : waiting) first = std::min(first, w.deadline);
+        deadline_timer.expires_at(first);
         deadline_timer.async_wait([self = shared_from_this()](boost::system::error_code) {
             self->deadline_armed = false;
             auto now = std::chrono::steady_clock::now();
-            while (!self->waiting.empty() && self->waiting.begin()->second.deadline <= now)
-                self->answer(self->waiting.begin()->first, asio::error::timed_out, protocol::Envelope{});
+            std::vector<std::uint64_t> expired;
+            for (const auto& [attempt, w] : self->waiting)
+                if (w.deadline <= now) expired.push_back(attempt);
+            for (auto attempt : expired) self->answer(attempt, asio::error::timed_out, protocol::Envelope{});
             self->arm_deadline();
         });
     }
@@ -320,6 +341,12 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
         };
     }
 
+    static std::string subscribed_room(std::string_view type, const boost::json::value& body) {
+        if (type != protocol::Subscribe::type || !body.is_object()) return {};
+        const auto* room = body.get_object().if_contains("room");
+        return room && room->is_string() ? std::string(room->get_string()) : std::string();
+    }
+
     // No coroutine of its own on the strand: the request is encoded on the caller's executor,
     // registered on the strand, and the reply completes on the caller's executor.
     static asio::awaitable<protocol::Envelope> call(std::shared_ptr<Impl> impl, std::string type,
@@ -329,14 +356,14 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
         std::string text = protocol::encode_envelope(type, body, id, std::nullopt, actor);
         auto [ec, env] = co_await asio::async_initiate<decltype(tuple_awaitable),
                                                        void(boost::system::error_code, protocol::Envelope)>(
-            [](auto handler, std::shared_ptr<Impl> self, std::string id, std::string text) {
+            [](auto handler, std::shared_ptr<Impl> self, std::string id, std::string text, std::string room) {
                 auto reply = self->on_callers_executor(std::move(handler));
                 asio::dispatch(self->strand, [self, id = std::move(id), text = std::move(text),
-                                              reply = std::move(reply)]() mutable {
-                    self->start_request(std::move(id), std::move(text), std::move(reply));
+                                              reply = std::move(reply), room = std::move(room)]() mutable {
+                    self->start_request(std::move(id), std::move(text), std::move(reply), std::move(room));
                 });
             },
-            tuple_awaitable, impl, std::move(id), std::move(text));
+            tuple_awaitable, impl, std::move(id), std::move(text), subscribed_room(type, body));
         if (ec == asio::error::timed_out)
             throw RequestError(ErrorCode::timeout, "no reply within " + std::to_string(impl->options.timeout.count()) + " ms");
         if (ec == asio::error::already_started)

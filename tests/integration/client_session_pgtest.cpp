@@ -446,5 +446,52 @@ TEST(ClientConnection, AnApplicationThatFallsBehindGetsEveryEventInOrder) {
     loop.wind_down();
 }
 
+// A subscribe's reply follows its catch-up, and a slow line may take longer than the request
+// timeout to carry that: while pages of it keep arriving, the subscribe waits on, and it ends
+// with every item in order (the library once gave up on it, and a resuming system that
+// subscribed again started over).
+TEST(ClientConnection, ASubscribeWaitsAsLongAsItsCatchUpKeepsArriving) {
+    namespace asio = boost::asio;
+    Server server;
+    auto room = open_room(server.port, "SLOW-LINE");
+    constexpr int total = 64;  // 60 KiB each: four pages of catch-up
+    std::vector<std::string> expected;
+    Member chair("gemeente", server.port);
+    for (int i = 0; i < total; ++i) {
+        expected.push_back(std::to_string(i) + " " + std::string(60 * 1024, 'x'));
+        chair.call(post(room, expected.back()));
+    }
+    TcpProxy proxy(server.port);
+    IoThread loop;
+    auto options = client_options("politie", proxy.port());
+    options.timeout = 2s;
+    auto politie = loop.connect(options);
+    proxy.limit_replies(1024 * 1024);  // a page each second: about 4 s for all of it
+    protocol::Subscribe subscribe;
+    subscribe.room = room;
+    auto started = std::chrono::steady_clock::now();
+    auto subscribed = asio::co_spawn(loop.io, politie->call(subscribe), asio::use_future);
+    ASSERT_EQ(subscribed.wait_for(60s), std::future_status::ready);
+    EXPECT_EQ(failure_of(subscribed), std::nullopt);
+    EXPECT_GT(std::chrono::steady_clock::now() - started, options.timeout) << "the catch-up was quicker than the timeout";
+
+    // The reply follows the catch-up: every page is in already.
+    std::vector<std::string> seen;
+    while (seen.size() < expected.size()) {
+        auto next = asio::co_spawn(loop.io, politie->receive(), asio::use_future);
+        if (next.wait_for(5s) != std::future_status::ready) {
+            ADD_FAILURE() << "the catch-up ended after " << seen.size();
+            break;
+        }
+        auto env = next.get();
+        if (env.type != protocol::Events::type) continue;
+        for (auto& e : protocol::decode_body<protocol::Events>(env, protocol::DecodeOptions{false}).events)
+            if (e.entry.kind == "contribution.posted") seen.emplace_back(e.entry.data.at("text").as_string());
+    }
+    EXPECT_EQ(seen, expected);
+    politie.reset();
+    EXPECT_TRUE(loop.wind_down());
+}
+
 }  // namespace
 }  // namespace kamer::test

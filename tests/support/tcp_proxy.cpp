@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace kamer::test {
@@ -73,6 +74,8 @@ void TcpProxy::cut() {
 
 void TcpProxy::swallow_replies(bool swallow) { swallow_ = swallow; }
 
+void TcpProxy::limit_replies(std::size_t bytes_per_second) { reply_rate_ = bytes_per_second; }
+
 void TcpProxy::accept_loop() {
     for (;;) {
         int client = ::accept(listen_fd_, nullptr, nullptr);
@@ -114,6 +117,8 @@ void TcpProxy::relay(std::shared_ptr<Pair> pair) {
             bool to_client = i == 1;
             if (to_client && swallow_) continue;
             if (!send_all(fds[1 - i].fd, buf, static_cast<std::size_t>(n))) done = true;
+            if (std::size_t rate = reply_rate_; to_client && rate > 0)
+                std::this_thread::sleep_for(std::chrono::microseconds(n * 1000000 / static_cast<ssize_t>(rate)));
         }
         if (done) break;
     }

@@ -30,7 +30,9 @@ struct ConnectOptions {
     std::string crl_file;                   // optional: CRLs to check the server certificate against
     std::string client_name = "kamer-client-lib/0.1";
     std::optional<protocol::Actor> actor;   // default professional for this session
-    std::chrono::milliseconds timeout{10000};        // to connect, and for each reply
+    // To connect, and for each reply; a subscribe waits this long after each page of its
+    // catch-up, as a large room on a slow line may take longer than this to catch up on.
+    std::chrono::milliseconds timeout{10000};
     std::chrono::milliseconds idle_timeout{60000};   // pinged when quiet; closed when silent this long
     std::size_t max_message_bytes = 16 * 1024 * 1024;
     std::shared_ptr<SessionReuse> session_reuse;  // optional: resume TLS sessions across connections
