@@ -259,7 +259,8 @@ struct Session::Impl : std::enable_shared_from_this<Impl> {
                     co_await pause(backoff(attempt));
                     continue;
                 }
-                // A timeout means a long catch-up is still streaming: the subscription stands.
+                // A timeout: no page of the catch-up came for that long. The server may still
+                // stream it, and a dead connection is found by its pings: the subscription stands.
                 if (failed->code() != ErrorCode::timeout)
                     co_return refuse(room, std::make_exception_ptr(*failed), failed->what());
             }
