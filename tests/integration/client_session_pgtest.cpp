@@ -465,10 +465,11 @@ TEST(ClientConnection, ASubscribeWaitsAsLongAsItsCatchUpKeepsArriving) {
     IoThread loop;
     auto options = client_options("politie", proxy.port());
     // Half the catch-up's time, four times a page's: the first page, logged as disclosures
-    // before it is sent, must also come within it on a loaded machine under TSan.
-    options.timeout = 4s;
+    // before it is sent, must also come within it on a loaded machine under TSan (where a
+    // page took about a second more than the line alone needs).
+    options.timeout = 8s;
     auto politie = loop.connect(options);
-    proxy.limit_replies(1024 * 1024);  // a page each second: about 8 s for all of it
+    proxy.limit_replies(512 * 1024);  // a page every two seconds: about 16 s for all of it
     protocol::Subscribe subscribe;
     subscribe.room = room;
     auto started = std::chrono::steady_clock::now();
