@@ -409,6 +409,26 @@ TEST(ClientConnection, RequestsWithoutAReplyEndAtTheirOwnDeadlineOrWithTheConnec
     EXPECT_TRUE(loop.wind_down()) << "the connection's timer or coroutines kept running after it ended";
 }
 
+// The texts of the next `count` contributions the connection receives; a failure when none
+// came for `wait`.
+std::vector<std::string> posted_texts(IoThread& loop, client::Connection& connection, std::size_t count,
+                                      std::chrono::seconds wait) {
+    namespace asio = boost::asio;
+    std::vector<std::string> seen;
+    while (seen.size() < count) {
+        auto next = asio::co_spawn(loop.io, connection.receive(), asio::use_future);
+        if (next.wait_for(wait) != std::future_status::ready) {
+            ADD_FAILURE() << "no event after " << seen.size();
+            break;
+        }
+        auto env = next.get();
+        if (env.type != protocol::Events::type) continue;
+        for (auto& e : protocol::decode_body<protocol::Events>(env, protocol::DecodeOptions{false}).events)
+            if (e.entry.kind == "contribution.posted") seen.emplace_back(e.entry.data.at("text").as_string());
+    }
+    return seen;
+}
+
 // The library reads on while the application asks for no events, up to a backlog of 1 024;
 // then it stops reading (TCP and the server hold the rest) until the application catches up.
 // Nothing is lost or reordered either way.
@@ -429,19 +449,7 @@ TEST(ClientConnection, AnApplicationThatFallsBehindGetsEveryEventInOrder) {
         expected.push_back("bericht " + std::to_string(i));
         chair.call(post(room, expected.back()));
     }
-    std::vector<std::string> seen;
-    while (seen.size() < expected.size()) {
-        auto next = asio::co_spawn(loop.io, politie->receive(), asio::use_future);
-        if (next.wait_for(10s) != std::future_status::ready) {
-            ADD_FAILURE() << "no event after " << seen.size();
-            break;
-        }
-        auto env = next.get();
-        if (env.type != protocol::Events::type) continue;
-        for (auto& e : protocol::decode_body<protocol::Events>(env, protocol::DecodeOptions{false}).events)
-            if (e.entry.kind == "contribution.posted") seen.emplace_back(e.entry.data.at("text").as_string());
-    }
-    EXPECT_EQ(seen, expected);
+    EXPECT_EQ(posted_texts(loop, *politie, expected.size(), 10s), expected);
     politie.reset();
     loop.wind_down();
 }
@@ -479,19 +487,7 @@ TEST(ClientConnection, ASubscribeWaitsAsLongAsItsCatchUpKeepsArriving) {
     EXPECT_GT(std::chrono::steady_clock::now() - started, options.timeout) << "the catch-up was quicker than the timeout";
 
     // The reply follows the catch-up: every page is in already.
-    std::vector<std::string> seen;
-    while (seen.size() < expected.size()) {
-        auto next = asio::co_spawn(loop.io, politie->receive(), asio::use_future);
-        if (next.wait_for(5s) != std::future_status::ready) {
-            ADD_FAILURE() << "the catch-up ended after " << seen.size();
-            break;
-        }
-        auto env = next.get();
-        if (env.type != protocol::Events::type) continue;
-        for (auto& e : protocol::decode_body<protocol::Events>(env, protocol::DecodeOptions{false}).events)
-            if (e.entry.kind == "contribution.posted") seen.emplace_back(e.entry.data.at("text").as_string());
-    }
-    EXPECT_EQ(seen, expected);
+    EXPECT_EQ(posted_texts(loop, *politie, expected.size(), 5s), expected);
     politie.reset();
     EXPECT_TRUE(loop.wind_down());
 }
