@@ -387,6 +387,7 @@ TEST(ClientConnection, RequestsWithoutAReplyEndAtTheirOwnDeadlineOrWithTheConnec
     proxy.swallow_replies(true);
     auto first = send("first", "first");
     std::this_thread::sleep_for(500ms);
+    auto second_sent = std::chrono::steady_clock::now();
     auto second = send("second", "second");
     auto replaced = send("replaced", "again");
     auto in_its_place = send("in its place", "again");
@@ -394,9 +395,12 @@ TEST(ClientConnection, RequestsWithoutAReplyEndAtTheirOwnDeadlineOrWithTheConnec
     EXPECT_EQ(failure_of(replaced), ErrorCode::outcome_unknown);
 
     ASSERT_EQ(first.wait_for(5s), std::future_status::ready);
-    EXPECT_EQ(second.wait_for(0s), std::future_status::timeout) << "the second request ended at the first one's deadline";
     EXPECT_EQ(failure_of(first), ErrorCode::timeout);
     ASSERT_EQ(second.wait_for(5s), std::future_status::ready);
+    // A timer that fires late (a loaded machine) may end both at once; the second must not end
+    // before its own timeout, half a second after the first one's.
+    EXPECT_GE(std::chrono::steady_clock::now() - second_sent, options.timeout)
+        << "the second request ended at the first one's deadline";
     EXPECT_EQ(failure_of(second), ErrorCode::timeout);
     ASSERT_EQ(in_its_place.wait_for(5s), std::future_status::ready);
     EXPECT_EQ(failure_of(in_its_place), ErrorCode::timeout);
