@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <openssl/rand.h>
 #include <pqxx/pqxx>
@@ -179,16 +180,17 @@ Kamerd::~Kamerd() {
 
 void Kamerd::start() {
     fs::remove(dir_ + "/port");
+    // Prepared before the fork: the test's other threads (partner systems, proxies) may hold an
+    // allocator lock at that moment, and a child that allocates waits on it forever.
+    const std::string log_path = dir_ + "/kamerd.log", conf_path = dir_ + "/kamerd.conf";
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
         // If the test process dies (a crash, a CTest timeout), its server goes with it.
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        std::string log = dir_ + "/kamerd.log";
-        FILE* f = std::fopen(log.c_str(), "a");
-        if (f) dup2(fileno(f), STDERR_FILENO);
-        std::string conf = dir_ + "/kamerd.conf";
-        execl(KAMERD_PATH, "kamerd", "-c", conf.c_str(), static_cast<char*>(nullptr));
+        int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0 && dup2(fd, STDERR_FILENO) >= 0) close(fd);
+        execl(KAMERD_PATH, "kamerd", "-c", conf_path.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

@@ -41,6 +41,11 @@ struct ProcessResult {
 // Runs a program (as `user` when given), collecting stdout and stderr.
 ProcessResult run(std::vector<std::string> argv, const std::string& user) {
     if (!user.empty()) argv.insert(argv.begin(), {"runuser", "-u", user, "--"});
+    // Built before the fork: the child of a threaded process may only make async-signal-safe
+    // calls (an allocation can wait forever on a lock some other thread held at the fork).
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
     int pipefd[2];
     if (pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
     pid_t pid = fork();
@@ -50,9 +55,6 @@ ProcessResult run(std::vector<std::string> argv, const std::string& user) {
         dup2(pipefd[1], STDERR_FILENO);
         close(pipefd[0]);
         close(pipefd[1]);
-        std::vector<char*> args;
-        for (auto& a : argv) args.push_back(a.data());
-        args.push_back(nullptr);
         execvp(args[0], args.data());
         _exit(127);
     }
