@@ -92,6 +92,9 @@ TEST(Faults, KamerdKilledAndRestartedLosesNothingAcknowledged) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1500 + random() % 1500));
         server.kill();
         server.start();
+        std::cout << "[ progress ] restart " << k + 1 << " of " << kills << " at "
+                  << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
+                  << " ms, acknowledged " << clients.acknowledged() << std::endl;
     }
     ASSERT_TRUE(eventually([&, n = clients.acknowledged()] { return clients.acknowledged() > n + 20; }, 15s));
     clients.finish();

@@ -1,5 +1,7 @@
 #include "fault_clients.hpp"
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <set>
 #include <sstream>
@@ -17,16 +19,22 @@ FaultClients::FaultClients(std::uint16_t port, std::string room, std::vector<std
     for (auto& slug : slugs) ledgers_.push_back({std::move(slug), {}, {}});
 }
 
-FaultClients::~FaultClients() { finish(); }
+FaultClients::~FaultClients() { finish(std::chrono::seconds(0)); }
 
 void FaultClients::start() {
     for (auto& ledger : ledgers_) threads_.emplace_back([this, &ledger] { run(ledger); });
 }
 
-void FaultClients::finish() {
+void FaultClients::finish(std::chrono::seconds grace) {
+    if (threads_.empty()) return;
+    give_up_at_ = (Clock::now() + grace).time_since_epoch().count();
     stopping_ = true;
     for (auto& t : threads_) t.join();
     threads_.clear();
+    if (grace.count() == 0) return;
+    for (const auto& ledger : ledgers_)
+        if (!ledger.attempts.empty() && !ledger.attempts.back().item)
+            ADD_FAILURE() << ledger.slug << " could not finish its last item within " << grace.count() << " s";
 }
 
 void FaultClients::run(ClientLedger& ledger) {
@@ -42,7 +50,7 @@ void FaultClients::run(ClientLedger& ledger) {
         post.room = room_;
         post.text = attempt.text;
         post.category = protocol::Category::general;
-        while (!attempt.item) {
+        while (!attempt.item && !giving_up()) {
             if (!connection) {
                 try {
                     connection = std::make_unique<client::BlockingConnection>(options);

@@ -38,18 +38,22 @@ public:
     ~FaultClients();
 
     void start();
-    // Lets each client finish the item in hand (resending until acknowledged), then joins.
-    void finish();
+    // Lets each client finish the item in hand (resending until acknowledged) for up to `grace`,
+    // then joins; a client that could not fails the test. The destructor gives no grace: a test
+    // that is already failing must end, not wait on a server that is gone.
+    void finish(std::chrono::seconds grace = std::chrono::seconds(60));
     std::size_t acknowledged() const { return acknowledged_; }
     const std::vector<ClientLedger>& ledgers() const { return ledgers_; }
 
 private:
     void run(ClientLedger& ledger);
+    bool giving_up() const { return stopping_ && Clock::now().time_since_epoch().count() >= give_up_at_; }
 
     std::uint16_t port_;
     std::string room_;
     std::vector<ClientLedger> ledgers_;
     std::vector<std::thread> threads_;
+    std::atomic<Clock::rep> give_up_at_{0};  // set before stopping_
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> acknowledged_{0};
 };
