@@ -22,7 +22,7 @@ TEST(DatabaseTls, KamerdWorksOverVerifyFullAndEveryConnectionOfItsIsEncrypted) {
     PrivateCluster cluster(PrivateCluster::Reach::tls);
     TestDatabase unused;  // the harness wants one; this server runs on the private cluster
     Kamerd server(unused, cluster.kamerd_settings());
-    cluster.register_demo_partners();
+    cluster.register_demo_partners(server.port());
 
     Member chair("gemeente", server.port());
     protocol::RoomOpen open;

@@ -115,7 +115,7 @@ TEST(Faults, DatabaseStoppedImmediatelyUnderLoadRecoversWithoutRestartingKamerd)
     auto settings = cluster.kamerd_settings();
     settings["server.listen"] = "127.0.0.1:" + std::to_string(port);
     Kamerd server(unused, settings);
-    cluster.register_demo_partners();
+    cluster.register_demo_partners(port);
     auto room = open_room(port, "FAULT-PG");
     auto ready = [&] { return http_get(server.ops_port(), "/readyz").status; };
 

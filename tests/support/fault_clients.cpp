@@ -19,7 +19,7 @@ FaultClients::FaultClients(std::uint16_t port, std::string room, std::vector<std
     for (auto& slug : slugs) ledgers_.push_back({std::move(slug), {}, {}});
 }
 
-FaultClients::~FaultClients() { finish(std::chrono::seconds(0)); }
+FaultClients::~FaultClients() { stop(Clock::now()); }
 
 void FaultClients::start() {
     for (auto& ledger : ledgers_) threads_.emplace_back([this, &ledger] { run(ledger); });
@@ -27,14 +27,17 @@ void FaultClients::start() {
 
 void FaultClients::finish(std::chrono::seconds grace) {
     if (threads_.empty()) return;
-    give_up_at_ = (Clock::now() + grace).time_since_epoch().count();
-    stopping_ = true;
-    for (auto& t : threads_) t.join();
-    threads_.clear();
-    if (grace.count() == 0) return;
+    stop(Clock::now() + grace);
     for (const auto& ledger : ledgers_)
         if (!ledger.attempts.empty() && !ledger.attempts.back().item)
             ADD_FAILURE() << ledger.slug << " could not finish its last item within " << grace.count() << " s";
+}
+
+void FaultClients::stop(Clock::time_point give_up_at) {
+    give_up_at_ = give_up_at.time_since_epoch().count();
+    stopping_ = true;
+    for (auto& t : threads_) t.join();
+    threads_.clear();
 }
 
 void FaultClients::run(ClientLedger& ledger) {

@@ -47,6 +47,8 @@ public:
 
 private:
     void run(ClientLedger& ledger);
+    // Clients still on an item resend it until `give_up_at`, then all are joined.
+    void stop(Clock::time_point give_up_at);
     bool giving_up() const { return stopping_ && Clock::now().time_since_epoch().count() >= give_up_at_; }
 
     std::uint16_t port_;

@@ -2,10 +2,13 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 
 #include "harness.hpp"
+#include "kamer/client/blocking_connection.hpp"
 #include "store/database.hpp"
 #include "store/registry_store.hpp"
 
@@ -41,9 +44,20 @@ std::map<std::string, std::string> PrivateCluster::kamerd_settings() const {
     return {{"database.url", url("kamer_app")}, {"database.migrate_url", url("kamer")}};
 }
 
-void PrivateCluster::register_demo_partners() const {
+void PrivateCluster::register_demo_partners(std::uint16_t kamerd_port) const {
     auto c = server::store::connect(url("kamer"));
     for (const auto& p : demo_partners()) server::store::upsert_organisation(*c, p.oin, p.name, p.sector);
+    // kamerd reloads the whole registry: once it accepts the partner registered last, it has all.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+        try {
+            client::BlockingConnection probe(client_options(demo_partners().back().slug, kamerd_port));
+            return;
+        } catch (const client::ConnectError&) {
+            if (std::chrono::steady_clock::now() > deadline) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
 }
 
 void PrivateCluster::run(const std::string& command, const std::string& argument) const {

@@ -24,8 +24,10 @@ public:
     std::string tls_ca() const { return dir_ + "/tls/ca.crt"; }
     // The settings that run a kamerd (see harness.hpp) on this cluster.
     std::map<std::string, std::string> kamerd_settings() const;
-    // Registers the demo partners (after a kamerd has created the schema).
-    void register_demo_partners() const;
+    // Registers the demo partners in the schema that the kamerd on `kamerd_port` created, and
+    // waits until that kamerd knows them: it learns of a registry change by a notification, a
+    // moment after the commit, and a test's first connection must not come before that.
+    void register_demo_partners(std::uint16_t kamerd_port) const;
 
 private:
     void run(const std::string& command, const std::string& argument = {}) const;
