@@ -57,10 +57,14 @@ void NotificationListener::run() {
             backoff = std::chrono::milliseconds(100);
             log::info(*logger, "listener.connected", {{"channels", std::uint64_t(channels_.size())}});
             while (!stopping_) {
-                connection->await_notification(0, 200 * 1000);
+                if (batch.empty()) connection->await_notification(0, 200 * 1000);
                 if (batch.empty()) continue;
-                on_batch_(*connection, batch);
-                batch.clear();
+                // libpqxx calls the receivers from any statement run outside a transaction, such
+                // as the rollback that ends a read: a handler's own queries can add to `batch`.
+                // Hand over what is there and keep what arrives meanwhile for the next round.
+                Batch ready;
+                ready.swap(batch);
+                on_batch_(*connection, ready);
             }
         } catch (const std::exception& e) {
             if (connected_.exchange(false)) log::warn(*logger, "listener.disconnected", {{"reason", error_reason(e)}});

@@ -1,8 +1,9 @@
 #pragma once
 // A thread that LISTENs on PostgreSQL channels. Notifications are collected and handed over in
 // batches, with the listening connection, outside libpqxx's receiver callbacks (where running
-// a query is not safe). After every (re)connection `on_connected` runs first, because
-// notifications sent while disconnected are lost: the owner reloads what it caches.
+// a query is not safe); one that arrives while a batch is handled comes in the next. After
+// every (re)connection `on_connected` runs first, because notifications sent while
+// disconnected are lost: the owner reloads what it caches.
 #include <pqxx/connection>
 
 #include <atomic>
