@@ -1,6 +1,6 @@
 // Operating Kamer: the operations listener, readiness that follows the database, graceful
-// shutdown under load, two nodes on one database (and their writes to one room), and
-// --check-config on broken files.
+// shutdown under load, two nodes on one database (their writes to one room, and a node that
+// lost the database for a while), and --check-config on broken files.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -237,6 +237,65 @@ TEST(Ops, TwoNodesOnOneDatabaseDeliverAcrossWithTheSameFiltering) {
     chair.subscribe(room);
     politie.call(contribution(room, "from node two to one"));
     EXPECT_EQ(texts(chair.events()), std::vector<std::string>{"from node two to one"});
+}
+
+// A login role with the runtime's privileges, so that a test can keep one node out of the
+// database while another works on.
+class NodeRole {
+public:
+    explicit NodeRole(const TestDatabase& database)
+        : database_(database), name_("kamer_node_" + std::to_string(::getpid())) {
+        admin("CREATE ROLE " + name_ + " LOGIN IN ROLE kamer_runtime");
+    }
+    ~NodeRole() {
+        try {
+            admin("DROP ROLE IF EXISTS " + name_);
+        } catch (...) {
+        }
+    }
+    std::string url() const {
+        auto url = database_.runtime_url();
+        url.replace(url.find("user=kamer_app"), std::string("user=kamer_app").size(), "user=" + name_);
+        return url;
+    }
+    // Ends the role's connections, and refuses new ones until let_in().
+    void shut_out() {
+        admin("ALTER ROLE " + name_ + " NOLOGIN");
+        admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + name_ + "'");
+    }
+    void let_in() { admin("ALTER ROLE " + name_ + " LOGIN"); }
+
+private:
+    void admin(const std::string& sql) const {
+        pqxx::connection c(database_.owner_url());
+        pqxx::nontransaction(c).exec(sql);
+    }
+
+    const TestDatabase& database_;
+    std::string name_;
+};
+
+// A node that lost its database connections misses the other nodes' notifications meanwhile.
+// When its listener is back it reads the heads of the rooms its members follow: they get what
+// was written meanwhile then, not only when the room's next entry comes.
+TEST(Ops, ANodeBackFromLosingTheDatabaseDeliversWhatAnotherNodeWroteMeanwhile) {
+    TestDatabase database;
+    database.register_demo_partners();
+    NodeRole role(database);
+    Kamerd one(database, {{"server.node_name", "one"}});
+    Kamerd two(database, {{"server.node_name", "two"}, {"database.url", role.url()}});
+    Member chair("gemeente", one.port()), politie("politie", two.port());
+    auto room = open_room_with(chair, {&politie}, "NODES-CUT");
+    politie.subscribe(room);
+    chair.call(contribution(room, "before"));
+    EXPECT_EQ(texts({politie.wait_for("contribution.posted")}), std::vector<std::string>{"before"});
+
+    role.shut_out();
+    ASSERT_TRUE(two.wait_for_log({"listener.disconnected"}));
+    chair.call(contribution(room, "while node two was away"));
+    role.let_in();
+    EXPECT_EQ(texts({politie.wait_for("contribution.posted", std::chrono::seconds(10))}),
+              std::vector<std::string>{"while node two was away"});
 }
 
 // A node writes a batch whose rooms it holds in memory in one round trip, and checks at commit

@@ -113,7 +113,10 @@ int run_server(const Config& config) {
 
     store::NotificationListener watch(
         url, {"kamer_registry", "kamer_room"},
-        [&](pqxx::connection& c) { registry.replace(store::load_organisations(c)); },
+        [&](pqxx::connection& c) {
+            registry.replace(store::load_organisations(c));
+            hub.recheck();
+        },
         [&](pqxx::connection& c, const std::vector<store::NotificationListener::Notification>& batch) {
             bool registry_changed = false;
             for (const auto& n : batch) {

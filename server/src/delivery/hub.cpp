@@ -127,6 +127,7 @@ void Hub::stop() {
     if (!thread_.joinable()) return;
     work_.reset();
     asio::post(io_, [this] {
+        recheck_timer_.cancel();
         channels_.clear();
         by_public_.clear();
     });
@@ -228,6 +229,49 @@ void Hub::remote(std::int64_t room, std::int64_t first, std::int64_t head) {
                 log::warn(logger(), "notice.fetch_failed", {{"room", room}, {"reason", store::error_reason(e)}});
             }
         });
+    });
+}
+
+void Hub::recheck(std::chrono::milliseconds retry) {
+    asio::post(io_, [this, retry] {
+        std::vector<std::int64_t> rooms;
+        for (const auto& [room, c] : channels_) rooms.push_back(room);
+        if (rooms.empty()) return;
+        auto again = [this, retry] {
+            // The readers could not read: the listener may be back before they are, and each
+            // reader finds its connection broken only when a job fails on it. One timer: a
+            // later recheck replaces an earlier one's retry, and stop() cancels it.
+            recheck_timer_.expires_after(retry);
+            recheck_timer_.async_wait([this, retry](boost::system::error_code ec) {
+                if (!ec) recheck(std::min(retry * 2, std::chrono::milliseconds(5000)));
+            });
+        };
+        bool posted = services_.readers.post([this, rooms = std::move(rooms), again](pqxx::connection* db) {
+            std::vector<store::RoomHead> heads;
+            bool read = false;
+            if (db) {
+                try {
+                    pqxx::read_transaction tx(*db);
+                    heads = store::load_heads(tx, rooms);
+                    read = true;
+                } catch (const std::exception& e) {
+                    log::warn(logger(), "recheck.failed", {{"rooms", std::uint64_t(rooms.size())},
+                                                           {"reason", store::error_reason(e)}});
+                }
+            }
+            if (!read) return asio::post(io_, again);
+            asio::post(io_, [this, heads = std::move(heads)] {
+                for (const auto& h : heads) {
+                    auto& seen = published_head_[h.id];
+                    seen = std::max(seen, h.head);
+                    auto* c = channel(h.id);
+                    if (!c || h.head <= c->head) continue;
+                    c->pending.push_back({{}, h.head, nullptr});
+                    drain(*c);
+                }
+            });
+        });
+        if (!posted) again();
     });
 }
 

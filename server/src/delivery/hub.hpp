@@ -12,6 +12,8 @@
 // two publishes, so nothing is missed or sent twice.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -58,6 +60,9 @@ public:
     void publish(std::vector<rooms::Published> batches);
     // Another node committed entries `first..head` of room `room`.
     void remote(std::int64_t room, std::int64_t first, std::int64_t head);
+    // Notifications of other nodes may have been missed (the listener was disconnected): read
+    // the heads of the rooms followed here and deliver what is newer.
+    void recheck() { recheck(std::chrono::milliseconds(200)); }
 
     void subscribe(const std::shared_ptr<net::Session>& session, const std::optional<protocol::Actor>& actor,
                    const std::string& room, const std::optional<std::string>& after, net::Responder responder);
@@ -93,10 +98,12 @@ private:
     void finish_catch_up(Channel& c, Subscriber& s);
     void drop(Channel& c, std::uint64_t session, protocol::CloseCode why);
     void release_if_idle(std::int64_t room);
+    void recheck(std::chrono::milliseconds retry);  // after `retry` when the heads cannot be read
 
     Services services_;
     boost::asio::io_context io_;
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+    boost::asio::steady_timer recheck_timer_{io_};
     std::thread thread_;
     std::unordered_map<std::int64_t, std::unique_ptr<Channel>> channels_;
     std::unordered_map<std::string, std::int64_t> by_public_;

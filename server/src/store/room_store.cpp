@@ -207,6 +207,16 @@ std::string expect_heads(pqxx::transaction_base& tx, const std::vector<RoomHead>
     return execute_sql(tx, expect_heads_statement, {&id_list, &head_list}) + ";\n";
 }
 
+std::vector<RoomHead> load_heads(pqxx::transaction_base& tx, const std::vector<std::int64_t>& rooms) {
+    std::vector<std::string> ids;
+    for (auto room : rooms) ids.push_back(std::to_string(room));
+    std::vector<RoomHead> out;
+    for (const auto& row : tx.exec_params("SELECT id, public_id::text, head_seq FROM rooms WHERE id = ANY($1::bigint[])",
+                                          array_literal(ids)))
+        out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::int64_t>()});
+    return out;
+}
+
 std::int64_t next_room_id(pqxx::transaction_base& tx) { return tx.exec1("SELECT nextval('rooms_id_seq')")[0].as<std::int64_t>(); }
 
 const char* const entry_columns =

@@ -32,6 +32,9 @@ struct RoomHead {
     std::int64_t head = 0;
 };
 
+// The heads of these rooms now; rooms that do not exist are left out.
+std::vector<RoomHead> load_heads(pqxx::transaction_base& tx, const std::vector<std::int64_t>& rooms);
+
 std::int64_t next_room_id(pqxx::transaction_base& tx);
 
 // Columns read with array_to_json(...): int[] (null stays absent) and text[].
