@@ -201,15 +201,19 @@ void Hub::publish(std::vector<rooms::Published> batches) {
     });
 }
 
+bool Hub::advance(std::int64_t room, std::int64_t head) {
+    auto& seen = published_head_[room];
+    seen = std::max(seen, head);
+    auto* c = channel(room);
+    if (!c) return false;
+    c->pending.push_back({{}, head, nullptr});
+    drain(*c);
+    return true;
+}
+
 void Hub::remote(std::int64_t room, std::int64_t first, std::int64_t head) {
     asio::post(io_, [this, room, first, head] {
-        auto& seen = published_head_[room];
-        seen = std::max(seen, head);
-        if (auto* c = channel(room)) {
-            c->pending.push_back({{}, head, nullptr});
-            drain(*c);
-            return;
-        }
+        if (advance(room, head)) return;
         // Nobody here follows the room; invitations and removals may still concern
         // organisations connected here.
         if (services_.tracker.connections() == 0) return;
@@ -261,14 +265,7 @@ void Hub::recheck(std::chrono::milliseconds retry) {
             }
             if (!read) return asio::post(io_, again);
             asio::post(io_, [this, heads = std::move(heads)] {
-                for (const auto& h : heads) {
-                    auto& seen = published_head_[h.id];
-                    seen = std::max(seen, h.head);
-                    auto* c = channel(h.id);
-                    if (!c || h.head <= c->head) continue;
-                    c->pending.push_back({{}, h.head, nullptr});
-                    drain(*c);
-                }
+                for (const auto& h : heads) advance(h.id, h.head);
             });
         });
         if (!posted) again();

@@ -89,6 +89,9 @@ private:
     // Calls then(channel, true), then(nullptr, true) when there is no such room, or
     // then(nullptr, false) when the database could not be read.
     void with_channel(const std::string& public_id, std::function<void(Channel*, bool readable)> then);
+    // The room is at `head`: a channel of it here fetches what it has not delivered (nothing
+    // when it is there already) with the room's view. False when nobody here follows the room.
+    bool advance(std::int64_t room, std::int64_t head);
     void drain(Channel& c);
     void deliver(Channel& c, std::vector<rooms::StoredEntry>& entries);
     void deliver_row(Channel& c, std::span<const rooms::StoredEntry> entries);
