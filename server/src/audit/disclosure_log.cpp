@@ -164,7 +164,7 @@ void DisclosureLog::write(std::vector<Batch>& batches) {
     // when stopping, and then tell every waiting delivery that it must not be made.
     for (;;) {
         try {
-            if (!connection_) {
+            if (!connection_ || store::drop_if_ended(connection_, "disclosure_log")) {
                 connection_ = store::connect(url_);
                 connection_->prepare(append_rows, append_rows_sql);
                 head_.reset();

@@ -242,9 +242,9 @@ void Hub::recheck(std::chrono::milliseconds retry) {
         for (const auto& [room, c] : channels_) rooms.push_back(room);
         if (rooms.empty()) return;
         auto again = [this, retry] {
-            // The readers could not read: the listener may be back before they are, and each
-            // reader finds its connection broken only when a job fails on it. One timer: a
-            // later recheck replaces an earlier one's retry, and stop() cancels it.
+            // The readers could not read: the database may be gone again, or a reader's
+            // connection broke without a word (a lost network finds no end in the socket). One
+            // timer: a later recheck replaces an earlier one's retry, and stop() cancels it.
             recheck_timer_.expires_after(retry);
             recheck_timer_.async_wait([this, retry](boost::system::error_code ec) {
                 if (!ec) recheck(std::min(retry * 2, std::chrono::milliseconds(5000)));

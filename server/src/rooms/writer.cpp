@@ -179,7 +179,7 @@ void Writer::process(std::vector<WriteRequest>& batch) {
         std::vector<bool> applied(batch.size(), false);
         std::map<std::size_t, std::size_t> duplicate_of;
         try {
-            if (!connection_) {
+            if (!connection_ || store::drop_if_ended(connection_, "writer")) {
                 auto fresh = store::connect(url_);
                 store::prepare_writes(*fresh);
                 connection_ = std::move(fresh);

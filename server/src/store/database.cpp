@@ -1,6 +1,10 @@
 #include "store/database.hpp"
 
+#include <poll.h>
+
 #include <stdexcept>
+
+#include "obs/log.hpp"
 
 namespace kamer::server::store {
 
@@ -26,6 +30,27 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url) {
                                  "); Kamer acknowledges only durable commits and refuses to run");
     }
     return c;
+}
+
+bool drop_if_ended(std::unique_ptr<pqxx::connection>& connection, std::string_view name) {
+    if (!connection) return false;
+    // An idle connection that does not listen gets nothing unasked but now and then a changed
+    // parameter; at its end, the error that announces it and then the end itself, each found
+    // by a read of its own.
+    for (int reads = 0; reads < 4 && connection->is_open(); ++reads) {
+        pollfd socket{connection->sock(), POLLIN, 0};
+        if (::poll(&socket, 1, 0) <= 0) break;
+        try {
+            connection->get_notifs();  // reads what waits; throws when it finds the end
+        } catch (const pqxx::broken_connection&) {
+            break;
+        }
+    }
+    if (connection->is_open()) return false;
+    connection.reset();
+    static auto logger = log::get("store");
+    log::info(*logger, "db.connection_ended", {{"connection", std::string(name)}});
+    return true;
 }
 
 std::string error_reason(const std::exception& e) {

@@ -54,7 +54,7 @@ void ReaderPool::run() {
             queue_.pop_front();
         }
         ++busy_;
-        if (!connection || !connection->is_open()) {
+        if (!connection || !connection->is_open() || drop_if_ended(connection, "reader")) {
             try {
                 connection = connect(url_);
             } catch (const std::exception& e) {

@@ -1,7 +1,8 @@
 #pragma once
 // Database work for reads (history, listings, reports): a few threads, one connection each,
 // so that no network thread ever waits for PostgreSQL. A job receives its thread's
-// connection; a broken connection is replaced before the next job.
+// connection; a broken connection, or one the database ended while it sat idle, is replaced
+// before the next job.
 #include <pqxx/pqxx>
 
 #include <condition_variable>
