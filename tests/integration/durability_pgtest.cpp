@@ -2,7 +2,8 @@
 // acknowledge a commit it could lose (fsync, synchronous_commit or full_page_writes off). And
 // what is committed is also logged and delivered: the writer waits while delivery is behind; an
 // idle writer lets a batch gather, but not a lone client's, and not past a full batch or stop(); and
-// the write batch finds its idempotency keys in ops by index, not by reading the table.
+// the write batch finds its idempotency keys in ops by index, not by reading the table. A
+// connection the server ended while it sat idle is replaced before it is used.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -259,6 +260,24 @@ TEST(BatchTransaction, AConnectionLostOnTheWayToCommitIsReportedInDoubt) {
     auto other = server::store::connect(database.owner_url());
     pqxx::nontransaction(*other).exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
     EXPECT_THROW(tx.commit("SELECT 1;\n"), pqxx::in_doubt_error);
+}
+
+// Before a connection is used, one that the server ended while it sat idle is dropped, so that
+// the caller connects afresh instead of failing; a healthy one is kept, or every use would cost
+// a new connection.
+TEST(Connection, OneTheServerEndedWhileIdleIsDroppedAndAHealthyOneIsKept) {
+    TestDatabase database;
+    auto c = server::store::connect(database.owner_url());
+    auto pid = pqxx::nontransaction(*c).exec1("SELECT pg_backend_pid()")[0].as<int>();
+    EXPECT_FALSE(server::store::drop_if_ended(c, "test"));
+    ASSERT_TRUE(c);
+    EXPECT_EQ(pqxx::nontransaction(*c).exec1("SELECT 1")[0].as<int>(), 1);
+
+    auto other = server::store::connect(database.owner_url());
+    pqxx::nontransaction(*other).exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ", 10000)");
+    EXPECT_TRUE(server::store::drop_if_ended(c, "test"));
+    EXPECT_FALSE(c);
+    EXPECT_FALSE(server::store::drop_if_ended(c, "test")) << "nothing left to drop";
 }
 
 }  // namespace
