@@ -48,6 +48,14 @@ std::string open_room_with(Member& chair, std::vector<Member*> members, const st
     return room;
 }
 
+// The texts of the contributions a member reads in a room's history, in order.
+std::vector<std::string> posted_texts(Member& member, const std::string& room) {
+    std::vector<std::string> seen;
+    for (const auto& e : member.call(History{room, {}, {}}).events)
+        if (e.entry.kind == "contribution.posted") seen.emplace_back(e.entry.data.at("text").as_string());
+    return seen;
+}
+
 ContributionPost contribution(const std::string& room, const std::string& text, Category c = Category::general) {
     return ContributionPost{room, {}, {}, text, c, {}, {}, {}, {}};
 }
@@ -146,9 +154,7 @@ TEST(Ops, ReadinessFollowsTheDatabaseAndWritesRecoverWithoutARestart) {
         }
     }));
     // Reads work at once: a read connection that the crash ended is replaced before it is used.
-    std::vector<std::string> seen;
-    for (const auto& e : gemeente.call(History{room, {}, {}}).events)
-        if (e.entry.kind == "contribution.posted") seen.emplace_back(e.entry.data.at("text").as_string());
+    auto seen = posted_texts(gemeente, room);
     if (refused == ErrorCode::unavailable) {
         EXPECT_EQ(seen, std::vector<std::string>{"after the database returned"});
     }
@@ -487,10 +493,7 @@ TEST(Ops, ConnectionsTheDatabaseEndedWhileIdleAreReplacedBeforeTheyAreUsed) {
     ASSERT_FALSE(gemeente.call(History{room, {}, {}}).events.empty());
 
     role.end_connections();
-    std::vector<std::string> seen;
-    for (const auto& e : gemeente.call(History{room, {}, {}}).events)
-        if (e.entry.kind == "contribution.posted") seen.emplace_back(e.entry.data.at("text").as_string());
-    EXPECT_EQ(seen, std::vector<std::string>{"before"});
+    EXPECT_EQ(posted_texts(gemeente, room), std::vector<std::string>{"before"});
     gemeente.call(contribution(room, "after"), std::string("idle-2"));
     EXPECT_TRUE(server.wait_for_log({"db.connection_ended", "reader"}));
     EXPECT_TRUE(server.wait_for_log({"db.connection_ended", "writer"}));
