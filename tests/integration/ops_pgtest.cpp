@@ -1,6 +1,7 @@
 // Operating Kamer: the operations listener, readiness that follows the database, graceful
 // shutdown under load, two nodes on one database (their writes to one room, and a node that
-// lost the database for a while), and --check-config on broken files.
+// lost the database for a while), a write batch ended by a deadlock, and --check-config on
+// broken files.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -357,6 +359,50 @@ TEST(WritePath, OneTripBatchesRunAgainWhenAnotherNodeWroteTheRoomOrTheIdWasStore
     auto chain = server::audit::verify(*c);
     EXPECT_TRUE(chain.intact) << chain.problem;
     EXPECT_GT(chain.rows, 0u);
+}
+
+// A write batch that PostgreSQL ends as a deadlock's victim runs again, and its changes are
+// stored and answered, not refused as `unavailable`. The deadlock is real: a transaction of the
+// test holds the message id the batch stores and then asks for the room the batch has locked.
+// The batch goes in one trip on the room kamerd holds in memory; that try's cache is dropped
+// when it fails, so the retry must go the long way.
+TEST(WritePath, ABatchEndedByADeadlockRunsAgainAndIsAnswered) {
+    using namespace std::chrono_literals;
+    TestDatabase database;
+    database.register_demo_partners();
+    Kamerd node(database);
+    Member chair("gemeente", node.port());
+    auto room = open_room_with(chair, {}, "DEADLOCK-1");
+
+    auto c = server::store::connect(database.owner_url()), watch = server::store::connect(database.owner_url());
+    std::future<ContributionPost::reply> posted;  // declared first: the test's transaction ends before it is waited for
+    pqxx::work holder(*c);
+    holder.exec("SET LOCAL deadlock_timeout = '1min'");  // so that kamerd's batch is the one ended
+    holder.exec_params(
+        "INSERT INTO ops (org_id, client_id, request_hash, reply) SELECT id, $1, '\\x00', 'held' FROM organisations"
+        " WHERE oin = $2",
+        std::string("deadlock-key"), chair.oin());
+    posted = std::async(std::launch::async,
+                        [&] { return chair.call(contribution(room, "through a deadlock"), std::string("deadlock-key")); });
+    auto batch_waits = [&] {
+        for (auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;
+             std::this_thread::sleep_for(10ms))
+            if (pqxx::nontransaction(*watch)
+                    .exec_params1("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+                                  database.name())[0]
+                    .as<int>() > 0)
+                return true;
+        return false;
+    };
+    ASSERT_TRUE(batch_waits()) << "the batch did not wait for the message id the test holds";
+    holder.exec_params("SELECT 1 FROM rooms WHERE public_id = $1 FOR UPDATE", room);  // returns once the batch is ended
+    holder.abort();
+
+    ContributionPost::reply reply;
+    ASSERT_NO_THROW(reply = posted.get()) << "the batch was not run again";
+    EXPECT_TRUE(reply.item);
+    EXPECT_EQ(posted_texts(chair, room), std::vector<std::string>{"through a deadlock"});
+    EXPECT_EQ(node.metric("kamer_write_failures_total"), 1) << "the deadlock was not what ended the first try";
 }
 
 // A PKI of this test's own, so that it can rotate and revoke without touching the others'.

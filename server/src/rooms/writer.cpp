@@ -352,6 +352,7 @@ void Writer::process(std::vector<WriteRequest>& batch) {
             if (!in_doubt && attempt < 3 && (broken || retriable(e))) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
                 ++attempt;
+                one_trip = one_trip && cached_at_hand(wanted);  // the failed try's rooms left the cache
                 continue;
             }
             for (std::size_t i = 0; i < batch.size(); ++i) {
