@@ -1,14 +1,17 @@
 // The notification listener hands every notification to its owner, also one that arrives while
 // the owner is handling the previous batch. kamerd reloads its partner registry on each
 // registry notification: one dropped at the wrong moment left a newly registered (or
-// suspended) organisation unknown to kamerd until the next change.
+// suspended) organisation unknown to kamerd until the next change. After a reconnection the
+// owner learns when the lost connection was last heard, so that it can look up what it missed.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness.hpp"
@@ -52,7 +55,7 @@ TEST(NotificationListener, ANotificationArrivingWhileABatchIsHandledIsHandedOver
     TestDatabase database;
     Handed handed;
     NotificationListener listener(
-        database.runtime_url(), {"kamer_test"}, [&](pqxx::connection&) { handed.connected(); },
+        database.runtime_url(), {"kamer_test"}, [&](pqxx::connection&, auto) { handed.connected(); },
         [&](pqxx::connection& c, const std::vector<NotificationListener::Notification>& batch) {
             for (const auto& n : batch) {
                 handed.add(n.payload);
@@ -76,6 +79,45 @@ TEST(NotificationListener, ANotificationArrivingWhileABatchIsHandledIsHandedOver
 
     EXPECT_EQ(handed.wait_for(2), (std::vector<std::string>{"first", "second"}));
     listener.stop();
+}
+
+TEST(NotificationListener, AfterAReconnectionTheOwnerLearnsWhenTheLostConnectionWasLastHeard) {
+    using Clock = std::chrono::system_clock;
+    TestDatabase database;
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<std::optional<Clock::time_point>> connections;  // what each on_connected was given
+    std::vector<Clock::time_point> at;                          // and when it ran
+    NotificationListener listener(
+        database.runtime_url(), {"kamer_test"},
+        [&](pqxx::connection&, std::optional<Clock::time_point> heard_until) {
+            std::lock_guard lock(mutex);
+            connections.push_back(heard_until);
+            at.push_back(Clock::now());
+            changed.notify_all();
+        },
+        [](pqxx::connection&, const std::vector<NotificationListener::Notification>&) {});
+    auto wait_for = [&](std::size_t count) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, std::chrono::seconds(10), [&] { return connections.size() >= count; });
+    };
+    listener.start();
+    ASSERT_TRUE(wait_for(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a few waits on the connection
+    {
+        pqxx::connection admin(database.owner_url());
+        pqxx::nontransaction(admin).exec_params(
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = $1 AND usename = 'kamer_app'",
+            database.name());
+    }
+    auto ended = Clock::now();  // pg_terminate_backend waited for the backend to exit
+    ASSERT_TRUE(wait_for(2)) << "the listener did not connect again";
+    listener.stop();
+    std::lock_guard lock(mutex);
+    EXPECT_FALSE(connections[0]) << "the first connection lost nothing";
+    ASSERT_TRUE(connections[1]);
+    EXPECT_GT(*connections[1], at[0]) << "not heard after the first connection";
+    EXPECT_LE(*connections[1], ended) << "heard after it was ended";
 }
 
 }  // namespace

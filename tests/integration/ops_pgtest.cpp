@@ -1,7 +1,7 @@
 // Operating Kamer: the operations listener, readiness that follows the database, graceful
 // shutdown under load, two nodes on one database (their writes to one room, and a node that
-// lost the database for a while), a write batch ended by a deadlock, and --check-config on
-// broken files.
+// lost the database for a while: what it delivers and the notices it sends when it is back), a
+// write batch ended by a deadlock, and --check-config on broken files.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -280,16 +280,28 @@ private:
     std::string name_;
 };
 
+const TestDatabase& with_demo_partners(TestDatabase& database) {
+    database.register_demo_partners();
+    return database;
+}
+
+// Two nodes on one database, node two logged in with a role the test can shut out; the chair
+// (gemeente) is connected to node one, politie to node two.
+struct TwoNodes {
+    TestDatabase database;
+    NodeRole role{with_demo_partners(database)};
+    Kamerd one{database, {{"server.node_name", "one"}}};
+    Kamerd two{database, {{"server.node_name", "two"}, {"database.url", role.url()}}};
+    Member chair{"gemeente", one.port()};
+    Member politie{"politie", two.port()};
+};
+
 // A node that lost its database connections misses the other nodes' notifications meanwhile.
 // When its listener is back it reads the heads of the rooms its members follow: they get what
 // was written meanwhile then, not only when the room's next entry comes.
 TEST(Ops, ANodeBackFromLosingTheDatabaseDeliversWhatAnotherNodeWroteMeanwhile) {
-    TestDatabase database;
-    database.register_demo_partners();
-    NodeRole role(database);
-    Kamerd one(database, {{"server.node_name", "one"}});
-    Kamerd two(database, {{"server.node_name", "two"}, {"database.url", role.url()}});
-    Member chair("gemeente", one.port()), politie("politie", two.port());
+    TwoNodes nodes;
+    auto& [database, role, one, two, chair, politie] = nodes;
     auto room = open_room_with(chair, {&politie}, "NODES-CUT");
     politie.subscribe(room);
     chair.call(contribution(room, "before"));
@@ -301,6 +313,37 @@ TEST(Ops, ANodeBackFromLosingTheDatabaseDeliversWhatAnotherNodeWroteMeanwhile) {
     role.let_in();
     EXPECT_EQ(texts({politie.wait_for("contribution.posted", std::chrono::seconds(10))}),
               std::vector<std::string>{"while node two was away"});
+}
+
+// The notices of invitations and removals, too: an organisation connected to the node that lost
+// its database, invited meanwhile on another node to a room nobody on its node follows, gets
+// the notice when the listener is back; once, although the node looks back a while before it
+// was cut off, where it had sent the notice of an earlier invitation already.
+TEST(Ops, ANodeBackFromLosingTheDatabaseSendsTheNoticesItMissed) {
+    using namespace std::chrono_literals;
+    TwoNodes nodes;
+    auto& [database, role, one, two, chair, politie] = nodes;
+    auto notices_in = [&](std::chrono::milliseconds wait) {
+        auto until = std::chrono::steady_clock::now() + wait;
+        while (std::chrono::steady_clock::now() < until) politie.events(100ms);
+        std::vector<std::string> rooms;
+        for (const auto& n : politie.notices) rooms.emplace_back(protocol::decode_body<Notice>(n).room);
+        return rooms;
+    };
+    RoomOpen open;
+    open.case_ref = "NOTICE-BEFORE";
+    auto before = *chair.call(open).room;
+    chair.call(MemberInvite{before, politie.oin(), Role::participant});
+    EXPECT_EQ(notices_in(1s), std::vector<std::string>{before});
+
+    role.shut_out();
+    ASSERT_TRUE(two.wait_for_log({"listener.disconnected"}));
+    open.case_ref = "NOTICE-AWAY";
+    auto away = *chair.call(open).room;
+    chair.call(MemberInvite{away, politie.oin(), Role::participant});
+    role.let_in();
+    ASSERT_TRUE(two.wait_for_log({"notices.recovered"}));
+    EXPECT_EQ(notices_in(1s), (std::vector<std::string>{before, away}));
 }
 
 // A node writes a batch whose rooms it holds in memory in one round trip, and checks at commit

@@ -113,9 +113,10 @@ int run_server(const Config& config) {
 
     store::NotificationListener watch(
         url, {"kamer_registry", "kamer_room"},
-        [&](pqxx::connection& c) {
+        [&](pqxx::connection& c, std::optional<std::chrono::system_clock::time_point> heard_until) {
             registry.replace(store::load_organisations(c));
             hub.recheck();
+            if (heard_until) hub.recover_notices(*heard_until);
         },
         [&](pqxx::connection& c, const std::vector<store::NotificationListener::Notification>& batch) {
             bool registry_changed = false;

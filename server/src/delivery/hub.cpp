@@ -29,6 +29,12 @@ constexpr auto catch_up_page = static_cast<std::int64_t>(2 * events_per_message)
 // many pages wait for their commit, so what a member resumes through stays bounded in memory.
 constexpr int catch_up_pages_ahead = 2;
 constexpr std::int64_t gap_page = 100000;
+// Entries are stamped by the node that writes them before they commit, and a notification can
+// still be on its way when the listener was last heard: recovering notices looks back this much
+// further. The notices of that many entries are remembered, so that none is sent twice.
+constexpr auto notice_margin = std::chrono::minutes(1);
+constexpr std::size_t noticed_remembered = 10000;
+constexpr std::int64_t notices_page = 10000;
 // Delivery is behind (see Hub::behind) past these; a log row holds at most about
 // `records_per_row` decisions.
 constexpr std::size_t max_undelivered_entries = 5000;
@@ -114,7 +120,7 @@ struct Hub::Channel {
     }
 };
 
-Hub::Hub(Services services) : services_(std::move(services)) {}
+Hub::Hub(Services services) : services_(std::move(services)), noticed_(noticed_remembered) {}
 
 Hub::~Hub() { stop(); }
 
@@ -272,6 +278,35 @@ void Hub::recheck(std::chrono::milliseconds retry) {
     });
 }
 
+void Hub::recover_notices(std::chrono::system_clock::time_point heard_until) {
+    auto organisations = services_.tracker.organisations();
+    if (organisations.empty()) return;
+    auto since = heard_until - notice_margin;
+    bool posted = services_.readers.post([this, organisations = std::move(organisations), since](pqxx::connection* db) {
+        if (!db) return log::warn(logger(), "notices.recovery_failed", {{"reason", "database_unavailable"}});
+        try {
+            pqxx::read_transaction tx(*db);
+            auto found = store::load_notices(tx, organisations, since, notices_page);
+            std::vector<std::pair<store::RoomView, std::vector<rooms::StoredEntry>>> rooms;
+            for (auto& f : found) {
+                if (rooms.empty() || rooms.back().first.id != f.room) {
+                    auto view = store::load_room_view(tx, f.room);
+                    if (!view) continue;
+                    rooms.emplace_back(std::move(*view), std::vector<rooms::StoredEntry>{});
+                }
+                rooms.back().second.push_back(std::move(f.entry));
+            }
+            asio::post(io_, [this, rooms = std::move(rooms), found = found.size()] {
+                for (const auto& [view, entries] : rooms) notify_subjects(view.public_id, view.id, view.policy, entries);
+                log::info(logger(), "notices.recovered", {{"entries", std::uint64_t(found)}});
+            });
+        } catch (const std::exception& e) {
+            log::warn(logger(), "notices.recovery_failed", {{"reason", store::error_reason(e)}});
+        }
+    });
+    if (!posted) log::warn(logger(), "notices.recovery_failed", {{"reason", "readers_busy"}});
+}
+
 void Hub::drain(Channel& c) {
     while (!c.fetching && !c.pending.empty()) {
         auto& p = c.pending.front();
@@ -416,6 +451,7 @@ void Hub::notify_subjects(const std::string& public_id, std::int64_t room, const
     auto agreement = services_.agreement();
     for (const auto& e : entries) {
         if (!e.meta.subject || (e.kind != "member.invited" && e.kind != "member.removed")) continue;
+        if (!noticed_.remember(room, e.seq)) continue;  // looked up again after the listener was cut off
         auto sessions = services_.tracker.sessions_of(*e.meta.subject);
         if (sessions.empty()) continue;
         auto org = services_.registry.find(*e.meta.subject);

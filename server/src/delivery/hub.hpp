@@ -27,6 +27,7 @@
 #include "audit/disclosure_log.hpp"
 #include "delivery/cursor.hpp"
 #include "delivery/gate.hpp"
+#include "delivery/notice_memory.hpp"
 #include "identity/partner_registry.hpp"
 #include "net/responder.hpp"
 #include "net/session.hpp"
@@ -63,6 +64,10 @@ public:
     // Notifications of other nodes may have been missed (the listener was disconnected): read
     // the heads of the rooms followed here and deliver what is newer.
     void recheck() { recheck(std::chrono::milliseconds(200)); }
+    // The same for notices: invitations and removals that other nodes committed since shortly
+    // before `heard_until` (when the listener was last heard) for organisations connected here,
+    // in rooms nobody here follows, would have sent them a notice. Sends those not sent yet.
+    void recover_notices(std::chrono::system_clock::time_point heard_until);
 
     void subscribe(const std::shared_ptr<net::Session>& session, const std::optional<protocol::Actor>& actor,
                    const std::string& room, const std::optional<std::string>& after, net::Responder responder);
@@ -111,6 +116,7 @@ private:
     std::unordered_map<std::int64_t, std::unique_ptr<Channel>> channels_;
     std::unordered_map<std::string, std::int64_t> by_public_;
     std::unordered_map<std::int64_t, std::int64_t> published_head_;  // every room's last known position
+    NoticeMemory noticed_;
     std::atomic<std::size_t> subscription_count_{0};
     std::atomic<std::size_t> undelivered_{0};   // published entries not yet through deliver()
     std::atomic<std::size_t> unlogged_live_{0};  // decisions of live deliveries not yet committed

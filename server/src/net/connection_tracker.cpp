@@ -1,5 +1,7 @@
 #include "net/connection_tracker.hpp"
 
+#include <algorithm>
+
 namespace kamer::server::net {
 
 bool ConnectionTracker::admit_connection(const std::string& address) {
@@ -50,6 +52,15 @@ std::vector<std::shared_ptr<Session>> ConnectionTracker::sessions_of(int organis
     for (const auto& [id, entry] : sessions_)
         if (entry.first == organisation)
             if (auto s = entry.second.lock()) out.push_back(std::move(s));
+    return out;
+}
+
+std::vector<int> ConnectionTracker::organisations() const {
+    std::lock_guard lock(mutex_);
+    std::vector<int> out;
+    for (const auto& [id, entry] : sessions_) out.push_back(entry.first);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 

@@ -30,6 +30,8 @@ public:
 
     std::vector<std::shared_ptr<Session>> sessions() const;
     std::vector<std::shared_ptr<Session>> sessions_of(int organisation) const;
+    // The organisations with a session now.
+    std::vector<int> organisations() const;
     std::size_t connections() const;
 
 private:

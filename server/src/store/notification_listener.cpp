@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include <chrono>
+#include <optional>
 
 #include "obs/log.hpp"
 #include "store/database.hpp"
@@ -44,6 +45,8 @@ void NotificationListener::stop() {
 void NotificationListener::run() {
     auto logger = log::get("store");
     auto backoff = std::chrono::milliseconds(100);
+    // When the listening connection was last known to be listening.
+    std::optional<std::chrono::system_clock::time_point> heard;
     while (!stopping_) {
         try {
             auto connection = connect(url_);
@@ -52,12 +55,17 @@ void NotificationListener::run() {
             for (const auto& ch : channels_) receivers.push_back(std::make_unique<Receiver>(*connection, ch, batch));
             // LISTEN is issued lazily by libpqxx; run a statement so it is in place before the reload.
             pqxx::nontransaction(*connection).exec("SELECT 1");
-            on_connected_(*connection);
+            on_connected_(*connection, heard);
             connected_ = true;
             backoff = std::chrono::milliseconds(100);
             log::info(*logger, "listener.connected", {{"channels", std::uint64_t(channels_.size())}});
             while (!stopping_) {
+                // A wait that ends normally had the connection listening when it began (one that
+                // ends when the server ended the connection returns once at most, having read
+                // the server's farewell; the next one throws).
+                auto waiting_since = std::chrono::system_clock::now();
                 if (batch.empty()) connection->await_notification(0, 200 * 1000);
+                heard = waiting_since;
                 if (batch.empty()) continue;
                 // libpqxx calls the receivers from any statement run outside a transaction, such
                 // as the rollback that ends a read: a handler's own queries can add to `batch`.

@@ -3,11 +3,14 @@
 // batches, with the listening connection, outside libpqxx's receiver callbacks (where running
 // a query is not safe); one that arrives while a batch is handled comes in the next. After
 // every (re)connection `on_connected` runs first, because notifications sent while
-// disconnected are lost: the owner reloads what it caches.
+// disconnected are lost: the owner reloads what it caches, and after a reconnection learns
+// when the lost connection was last known to be listening.
 #include <pqxx/connection>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,7 +19,9 @@ namespace kamer::server::store {
 
 class NotificationListener {
 public:
-    using OnConnected = std::function<void(pqxx::connection&)>;
+    // The time is empty at the first connection.
+    using OnConnected =
+        std::function<void(pqxx::connection&, std::optional<std::chrono::system_clock::time_point> heard_until)>;
     struct Notification {
         std::string channel;
         std::string payload;

@@ -273,6 +273,27 @@ std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::in
     return out;
 }
 
+std::vector<RoomEntry> load_notices(pqxx::transaction_base& tx, const std::vector<int>& organisations,
+                                    std::chrono::system_clock::time_point since, std::int64_t limit) {
+    std::vector<std::string> orgs;
+    for (int org : organisations) orgs.push_back(std::to_string(org));
+    const auto since_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(since.time_since_epoch()).count();
+    // The kinds as the index entries_notices names them, so that the index serves.
+    auto rows = tx.exec_params(std::string("SELECT e.room_id, ") + entry_columns +
+                                   " FROM entries e WHERE e.kind IN ('member.invited', 'member.removed')"
+                                   " AND e.subject_org = ANY ($1::integer[]) AND e.at >= to_timestamp($2 / 1000.0)"
+                                   " ORDER BY e.room_id, e.seq LIMIT $3",
+                               array_literal(orgs), since_ms, limit);
+    std::vector<RoomEntry> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+        auto room = r[0].as<std::int64_t>();
+        out.push_back({room, entry_of(r, room)});
+    }
+    return out;
+}
+
 void insert_entries(WriteScript& script, const std::vector<rooms::StoredEntry>& entries) {
     if (entries.empty()) return;
     json::array rows;
