@@ -286,17 +286,13 @@ void Hub::recover_notices(std::chrono::system_clock::time_point heard_until) {
         if (!db) return log::warn(logger(), "notices.recovery_failed", {{"reason", "database_unavailable"}});
         try {
             pqxx::read_transaction tx(*db);
-            auto found = store::load_notices(tx, organisations, since, notices_page);
             std::vector<std::pair<store::RoomView, std::vector<rooms::StoredEntry>>> rooms;
-            for (auto& f : found) {
-                if (rooms.empty() || rooms.back().first.id != f.room) {
-                    auto view = store::load_room_view(tx, f.room);
-                    if (!view) continue;
-                    rooms.emplace_back(std::move(*view), std::vector<rooms::StoredEntry>{});
-                }
-                rooms.back().second.push_back(std::move(f.entry));
+            std::size_t found = 0;
+            for (auto& [room, entries] : store::load_notices(tx, organisations, since, notices_page)) {
+                found += entries.size();
+                if (auto view = store::load_room_view(tx, room)) rooms.emplace_back(std::move(*view), std::move(entries));
             }
-            asio::post(io_, [this, rooms = std::move(rooms), found = found.size()] {
+            asio::post(io_, [this, rooms = std::move(rooms), found] {
                 for (const auto& [view, entries] : rooms) notify_subjects(view.public_id, view.id, view.policy, entries);
                 log::info(logger(), "notices.recovered", {{"entries", std::uint64_t(found)}});
             });

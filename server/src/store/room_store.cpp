@@ -273,8 +273,10 @@ std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::in
     return out;
 }
 
-std::vector<RoomEntry> load_notices(pqxx::transaction_base& tx, const std::vector<int>& organisations,
-                                    std::chrono::system_clock::time_point since, std::int64_t limit) {
+std::map<std::int64_t, std::vector<rooms::StoredEntry>> load_notices(pqxx::transaction_base& tx,
+                                                                     const std::vector<int>& organisations,
+                                                                     std::chrono::system_clock::time_point since,
+                                                                     std::int64_t limit) {
     std::vector<std::string> orgs;
     for (int org : organisations) orgs.push_back(std::to_string(org));
     const auto since_ms =
@@ -285,13 +287,12 @@ std::vector<RoomEntry> load_notices(pqxx::transaction_base& tx, const std::vecto
                                    " AND e.subject_org = ANY ($1::integer[]) AND e.at >= to_timestamp($2 / 1000.0)"
                                    " ORDER BY e.room_id, e.seq LIMIT $3",
                                array_literal(orgs), since_ms, limit);
-    std::vector<RoomEntry> out;
-    out.reserve(rows.size());
+    std::map<std::int64_t, std::vector<rooms::StoredEntry>> by_room;
     for (const auto& r : rows) {
         auto room = r[0].as<std::int64_t>();
-        out.push_back({room, entry_of(r, room)});
+        by_room[room].push_back(entry_of(r, room));
     }
-    return out;
+    return by_room;
 }
 
 void insert_entries(WriteScript& script, const std::vector<rooms::StoredEntry>& entries) {

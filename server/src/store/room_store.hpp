@@ -52,14 +52,12 @@ rooms::StoredEntry entry_of(const pqxx::row& row, std::int64_t room);
 std::vector<rooms::StoredEntry> load_entries(pqxx::transaction_base& tx, std::int64_t room, std::int64_t after,
                                              std::int64_t up_to, std::int64_t limit);
 
-// Invitations and removals of these organisations stamped at or after `since`, by room and in
-// order, at most `limit`: the entries that send notices.
-struct RoomEntry {
-    std::int64_t room = 0;
-    rooms::StoredEntry entry;
-};
-std::vector<RoomEntry> load_notices(pqxx::transaction_base& tx, const std::vector<int>& organisations,
-                                    std::chrono::system_clock::time_point since, std::int64_t limit);
+// Invitations and removals of these organisations stamped at or after `since`, at most `limit`,
+// by room and in order: the entries that send notices.
+std::map<std::int64_t, std::vector<rooms::StoredEntry>> load_notices(pqxx::transaction_base& tx,
+                                                                     const std::vector<int>& organisations,
+                                                                     std::chrono::system_clock::time_point since,
+                                                                     std::int64_t limit);
 
 void insert_entries(WriteScript& script, const std::vector<rooms::StoredEntry>& entries);
 void save_rooms(WriteScript& script, const std::vector<const rooms::Room*>& rooms);
