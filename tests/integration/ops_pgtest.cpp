@@ -319,17 +319,20 @@ TEST(Ops, ANodeBackFromLosingTheDatabaseDeliversWhatAnotherNodeWroteMeanwhile) {
 // its database, invited meanwhile on another node to a room nobody on its node follows, gets
 // the notice when the listener is back; once, although the node looks back a while before it
 // was cut off, where it had sent the notice of an earlier invitation already.
+// The rooms of the notices a member has received, after taking what arrives within `wait`.
+std::vector<std::string> notice_rooms(Member& member, std::chrono::milliseconds wait) {
+    auto until = std::chrono::steady_clock::now() + wait;
+    while (std::chrono::steady_clock::now() < until) member.events(std::chrono::milliseconds(100));
+    std::vector<std::string> rooms;
+    for (const auto& n : member.notices) rooms.emplace_back(protocol::decode_body<Notice>(n).room);
+    return rooms;
+}
+
 TEST(Ops, ANodeBackFromLosingTheDatabaseSendsTheNoticesItMissed) {
     using namespace std::chrono_literals;
     TwoNodes nodes;
     auto& [database, role, one, two, chair, politie] = nodes;
-    auto notices_in = [&](std::chrono::milliseconds wait) {
-        auto until = std::chrono::steady_clock::now() + wait;
-        while (std::chrono::steady_clock::now() < until) politie.events(100ms);
-        std::vector<std::string> rooms;
-        for (const auto& n : politie.notices) rooms.emplace_back(protocol::decode_body<Notice>(n).room);
-        return rooms;
-    };
+    auto notices_in = [&](std::chrono::milliseconds wait) { return notice_rooms(politie, wait); };
     RoomOpen open;
     open.case_ref = "NOTICE-BEFORE";
     auto before = *chair.call(open).room;
@@ -344,6 +347,31 @@ TEST(Ops, ANodeBackFromLosingTheDatabaseSendsTheNoticesItMissed) {
     role.let_in();
     ASSERT_TRUE(two.wait_for_log({"notices.recovered"}));
     EXPECT_EQ(notices_in(1s), (std::vector<std::string>{before, away}));
+}
+
+// A recovery of notices that cannot read what it owes tries again until it can: here the
+// node is let in while the entries cannot be read yet.
+TEST(Ops, ANoticeRecoveryThatCannotReadTriesAgainUntilItCan) {
+    using namespace std::chrono_literals;
+    TwoNodes nodes;
+    auto& [database, role, one, two, chair, politie] = nodes;
+    auto admin = [&](const std::string& sql) {
+        pqxx::connection c(database.owner_url());
+        pqxx::nontransaction(c).exec(sql);
+    };
+    role.shut_out();
+    ASSERT_TRUE(two.wait_for_log({"listener.disconnected"}));
+    RoomOpen open;
+    open.case_ref = "NOTICE-RETRIED";
+    auto away = *chair.call(open).room;
+    chair.call(MemberInvite{away, politie.oin(), Role::participant});
+    admin("REVOKE SELECT ON entries FROM kamer_runtime");
+    role.let_in();
+    bool failed = two.wait_for_log({"notices.recovery_failed"});
+    admin("GRANT SELECT ON entries TO kamer_runtime");
+    ASSERT_TRUE(failed);
+    ASSERT_TRUE(two.wait_for_log({"notices.recovered"}, 10s));
+    EXPECT_EQ(notice_rooms(politie, 1s), std::vector<std::string>{away});
 }
 
 // A node writes a batch whose rooms it holds in memory in one round trip, and checks at commit

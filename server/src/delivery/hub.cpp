@@ -134,6 +134,8 @@ void Hub::stop() {
     work_.reset();
     asio::post(io_, [this] {
         recheck_timer_.cancel();
+        recovery_timer_.cancel();
+        unrecovered_since_.reset();
         channels_.clear();
         by_public_.clear();
     });
@@ -279,11 +281,27 @@ void Hub::recheck(std::chrono::milliseconds retry) {
 }
 
 void Hub::recover_notices(std::chrono::system_clock::time_point heard_until) {
+    asio::post(io_, [this, since = heard_until - notice_margin] {
+        // A recovery that has not succeeded yet still owes the time from its own start.
+        unrecovered_since_ = std::min(unrecovered_since_.value_or(since), since);
+        recover_notices(std::chrono::milliseconds(200));
+    });
+}
+
+void Hub::recover_notices(std::chrono::milliseconds retry) {
+    auto since = *unrecovered_since_;
     auto organisations = services_.tracker.organisations();
-    if (organisations.empty()) return;
-    auto since = heard_until - notice_margin;
-    bool posted = services_.readers.post([this, organisations = std::move(organisations), since](pqxx::connection* db) {
-        if (!db) return log::warn(logger(), "notices.recovery_failed", {{"reason", "database_unavailable"}});
+    if (organisations.empty()) return unrecovered_since_.reset();
+    auto again = [this, retry](std::string_view reason) {
+        log::warn(logger(), "notices.recovery_failed", {{"reason", reason}});
+        // One timer, as for rechecks: a later recovery replaces an earlier one's retry.
+        recovery_timer_.expires_after(retry);
+        recovery_timer_.async_wait([this, retry](boost::system::error_code ec) {
+            if (!ec && unrecovered_since_) recover_notices(std::min(retry * 2, std::chrono::milliseconds(5000)));
+        });
+    };
+    bool posted = services_.readers.post([this, organisations = std::move(organisations), since, again](pqxx::connection* db) {
+        if (!db) return asio::post(io_, [again] { again("database_unavailable"); });
         try {
             pqxx::read_transaction tx(*db);
             std::vector<std::pair<store::RoomView, std::vector<rooms::StoredEntry>>> rooms;
@@ -292,15 +310,17 @@ void Hub::recover_notices(std::chrono::system_clock::time_point heard_until) {
                 found += entries.size();
                 if (auto view = store::load_room_view(tx, room)) rooms.emplace_back(std::move(*view), std::move(entries));
             }
-            asio::post(io_, [this, rooms = std::move(rooms), found] {
+            asio::post(io_, [this, rooms = std::move(rooms), found, since] {
                 for (const auto& [view, entries] : rooms) notify_subjects(view.public_id, view.id, view.policy, entries);
+                // A later outage's recovery may have reached further back meanwhile; it clears its own.
+                if (unrecovered_since_ == since) unrecovered_since_.reset();
                 log::info(logger(), "notices.recovered", {{"entries", std::uint64_t(found)}});
             });
         } catch (const std::exception& e) {
-            log::warn(logger(), "notices.recovery_failed", {{"reason", store::error_reason(e)}});
+            asio::post(io_, [again, reason = std::string(store::error_reason(e))] { again(reason); });
         }
     });
-    if (!posted) log::warn(logger(), "notices.recovery_failed", {{"reason", "readers_busy"}});
+    if (!posted) again("readers_busy");
 }
 
 void Hub::drain(Channel& c) {

@@ -66,7 +66,8 @@ public:
     void recheck() { recheck(std::chrono::milliseconds(200)); }
     // The same for notices: invitations and removals that other nodes committed since shortly
     // before `heard_until` (when the listener was last heard) for organisations connected here,
-    // in rooms nobody here follows, would have sent them a notice. Sends those not sent yet.
+    // in rooms nobody here follows, would have sent them a notice. Sends those not sent yet;
+    // a recovery that cannot read the database tries again until it can.
     void recover_notices(std::chrono::system_clock::time_point heard_until);
 
     void subscribe(const std::shared_ptr<net::Session>& session, const std::optional<protocol::Actor>& actor,
@@ -107,11 +108,15 @@ private:
     void drop(Channel& c, std::uint64_t session, protocol::CloseCode why);
     void release_if_idle(std::int64_t room);
     void recheck(std::chrono::milliseconds retry);  // after `retry` when the heads cannot be read
+    void recover_notices(std::chrono::milliseconds retry);  // from unrecovered_since_, the same way
 
     Services services_;
     boost::asio::io_context io_;
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
     boost::asio::steady_timer recheck_timer_{io_};
+    boost::asio::steady_timer recovery_timer_{io_};
+    // Notices from then on may not have been sent: a recovery is owed (see recover_notices).
+    std::optional<std::chrono::system_clock::time_point> unrecovered_since_;
     std::thread thread_;
     std::unordered_map<std::int64_t, std::unique_ptr<Channel>> channels_;
     std::unordered_map<std::string, std::int64_t> by_public_;
