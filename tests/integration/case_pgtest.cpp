@@ -16,20 +16,10 @@ using namespace protocol;
 
 Audience all() { return Audience{}; }
 
-struct Environment {
-    TestDatabase database;
-    std::unique_ptr<Kamerd> server;
-    Environment() {
-        database.register_demo_partners();
-        server = std::make_unique<Kamerd>(database);
-    }
-};
-
 class Case : public ::testing::Test {
 protected:
     void SetUp() override {
-        static Environment environment;
-        port = environment.server->port();
+        port = demo_server().server.port();
     }
     std::uint16_t port = 0;
 };

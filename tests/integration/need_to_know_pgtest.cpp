@@ -178,20 +178,10 @@ std::string describe(const Seen& s, const std::map<std::string, Posted>& posted)
     return out;
 }
 
-struct Environment {
-    TestDatabase database;
-    std::unique_ptr<Kamerd> server;
-    Environment() {
-        database.register_demo_partners();
-        server = std::make_unique<Kamerd>(database);
-    }
-};
-
 class NeedToKnow : public ::testing::Test {
 protected:
     void SetUp() override {
-        static Environment environment;
-        port = environment.server->port();
+        port = demo_server().server.port();
     }
 
     // Every member of a table, connected and subscribed before anything is posted.

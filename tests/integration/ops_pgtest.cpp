@@ -280,11 +280,6 @@ private:
     std::string name_;
 };
 
-const TestDatabase& with_demo_partners(TestDatabase& database) {
-    database.register_demo_partners();
-    return database;
-}
-
 // Two nodes on one database, node two logged in with a role the test can shut out; the chair
 // (gemeente) is connected to node one, politie to node two.
 struct TwoNodes {

@@ -17,20 +17,10 @@ namespace {
 
 using protocol::Category;
 
-struct Environment {
-    TestDatabase database;
-    std::unique_ptr<Kamerd> server;
-    Environment() {
-        database.register_demo_partners();
-        server = std::make_unique<Kamerd>(database);
-    }
-};
-
 class Rooms : public ::testing::Test {
 protected:
     void SetUp() override {
-        static Environment environment;
-        server = environment.server.get();
+        server = &demo_server().server;
     }
 
     std::string open_room(Member& chair, protocol::RoomKind kind = protocol::RoomKind::lokale_kamer) {

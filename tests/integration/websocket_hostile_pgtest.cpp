@@ -23,26 +23,16 @@ using client::BlockingConnection;
 using protocol::CloseCode;
 namespace op = opcode;
 
-struct Environment {
-    TestDatabase database;
-    std::unique_ptr<Kamerd> server;
-    Environment() {
-        database.register_demo_partners();
-        server = std::make_unique<Kamerd>(database);
-    }
-};
-
 class WebSocketHostile : public ::testing::Test {
 protected:
     void SetUp() override {
-        static Environment environment;
-        env = &environment;
+        env = &demo_server();
         bystander = std::make_unique<BlockingConnection>(client_options("politie", port()));
         stored_before = stored_rows(env->database);
         ws = std::make_unique<RawWebSocket>(port(), "gemeente");
     }
 
-    std::uint16_t port() const { return env->server->port(); }
+    std::uint16_t port() const { return env->server.port(); }
 
     // The server closes with `code` within a second, then serves the others as before.
     void expect_closed_with(CloseCode code) {
@@ -54,14 +44,14 @@ protected:
     }
 
     void expect_unaffected() {
-        EXPECT_TRUE(env->server->running());
+        EXPECT_TRUE(env->server.running());
         EXPECT_NO_THROW(bystander->call(protocol::Ping{})) << "a connected client was affected";
         EXPECT_NO_THROW(BlockingConnection(client_options("ggz", port())).call(protocol::Ping{}))
             << "a new client was not served";
         EXPECT_EQ(stored_rows(env->database), stored_before);
     }
 
-    Environment* env = nullptr;
+    DemoServer* env = nullptr;
     std::unique_ptr<BlockingConnection> bystander;
     std::unique_ptr<RawWebSocket> ws;
     long long stored_before = 0;
@@ -234,8 +224,8 @@ TEST_F(WebSocketHostile, PermessageDeflateIsNotNegotiated) {
 // resets it while kamerd is still sending must cost that connection only, never the process
 // (SIGPIPE: found by the client session test, whose proxy cuts connections just so).
 TEST(PeerGone, ResetsWhileKamerdIsSendingACatchUpLeaveItServing) {
-    Environment env;
-    BlockingConnection chair(client_options("gemeente", env.server->port()));
+    DemoServer env;  // a kamerd of its own
+    BlockingConnection chair(client_options("gemeente", env.server.port()));
     protocol::RoomOpen open;
     open.case_ref = "RESET-MID-STREAM";
     auto room = std::string(*chair.call(open).room);
@@ -246,15 +236,15 @@ TEST(PeerGone, ResetsWhileKamerdIsSendingACatchUpLeaveItServing) {
     for (int i = 0; i < 40; ++i) chair.call(post);  // a catch-up of 2.4 MB, more than the socket buffers
 
     for (int i = 0; i < 10; ++i) {
-        ASSERT_TRUE(env.server->running()) << "kamerd died after " << i << " resets";
-        RawWebSocket peer(env.server->port(), "gemeente");
+        ASSERT_TRUE(env.server.running()) << "kamerd died after " << i << " resets";
+        RawWebSocket peer(env.server.port(), "gemeente");
         peer.greet();
         peer.send_text(R"({"type":"subscribe","id":"s","body":{"room":")" + room + R"("}})");
         peer.read_frame(1s);  // kamerd is streaming now
         peer.reset();
         std::this_thread::sleep_for(50ms);
     }
-    EXPECT_TRUE(env.server->running()) << env.server->log();
+    EXPECT_TRUE(env.server.running()) << env.server.log();
     EXPECT_NO_THROW(chair.call(protocol::Ping{}));
 }
 

@@ -321,4 +321,14 @@ std::uint16_t free_port() {
     return ntohs(addr.sin_port);
 }
 
+const TestDatabase& with_demo_partners(TestDatabase& database) {
+    database.register_demo_partners();
+    return database;
+}
+
+DemoServer& demo_server() {
+    static DemoServer shared;
+    return shared;
+}
+
 }  // namespace kamer::test

@@ -86,6 +86,17 @@ private:
     pid_t pid_ = -1;
 };
 
+// The database with the demo partners registered (for members initialised after it).
+const TestDatabase& with_demo_partners(TestDatabase& database);
+
+// A database with the demo partners and a kamerd on it, shared by the tests of a binary that
+// need nothing else: set up when a test first asks, stopped when the binary exits.
+struct DemoServer {
+    TestDatabase database;
+    Kamerd server{with_demo_partners(database)};
+};
+DemoServer& demo_server();
+
 // Starts a kamerd with `settings` and expects it to refuse to start, naming `reason`.
 void expect_start_refused(const TestDatabase& database, const std::map<std::string, std::string>& settings,
                           const std::string& reason);
