@@ -239,6 +239,12 @@ TEST(Ops, TwoNodesOnOneDatabaseDeliverAcrossWithTheSameFiltering) {
     EXPECT_EQ(texts(chair.events()), std::vector<std::string>{"from node two to one"});
 }
 
+// Runs `sql` as the schema's owner.
+void as_owner(const TestDatabase& database, const std::string& sql) {
+    pqxx::connection c(database.owner_url());
+    pqxx::nontransaction(c).exec(sql);
+}
+
 // A login role with the runtime's privileges, so that a test can keep one node out of the
 // database while another works on.
 class NodeRole {
@@ -271,10 +277,7 @@ public:
     void let_in() { admin("ALTER ROLE " + name_ + " LOGIN"); }
 
 private:
-    void admin(const std::string& sql) const {
-        pqxx::connection c(database_.owner_url());
-        pqxx::nontransaction(c).exec(sql);
-    }
+    void admin(const std::string& sql) const { as_owner(database_, sql); }
 
     const TestDatabase& database_;
     std::string name_;
@@ -350,20 +353,16 @@ TEST(Ops, ANoticeRecoveryThatCannotReadTriesAgainUntilItCan) {
     using namespace std::chrono_literals;
     TwoNodes nodes;
     auto& [database, role, one, two, chair, politie] = nodes;
-    auto admin = [&](const std::string& sql) {
-        pqxx::connection c(database.owner_url());
-        pqxx::nontransaction(c).exec(sql);
-    };
     role.shut_out();
     ASSERT_TRUE(two.wait_for_log({"listener.disconnected"}));
     RoomOpen open;
     open.case_ref = "NOTICE-RETRIED";
     auto away = *chair.call(open).room;
     chair.call(MemberInvite{away, politie.oin(), Role::participant});
-    admin("REVOKE SELECT ON entries FROM kamer_runtime");
+    as_owner(database, "REVOKE SELECT ON entries FROM kamer_runtime");
     role.let_in();
     bool failed = two.wait_for_log({"notices.recovery_failed"});
-    admin("GRANT SELECT ON entries TO kamer_runtime");
+    as_owner(database, "GRANT SELECT ON entries TO kamer_runtime");
     ASSERT_TRUE(failed);
     ASSERT_TRUE(two.wait_for_log({"notices.recovered"}, 10s));
     EXPECT_EQ(notice_rooms(politie, 1s), std::vector<std::string>{away});

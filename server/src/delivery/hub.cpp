@@ -29,6 +29,9 @@ constexpr auto catch_up_page = static_cast<std::int64_t>(2 * events_per_message)
 // many pages wait for their commit, so what a member resumes through stays bounded in memory.
 constexpr int catch_up_pages_ahead = 2;
 constexpr std::int64_t gap_page = 100000;
+// A read of the database that failed is tried again after `first_retry`; a recheck or a recovery
+// of notices waits twice as long each time it fails again, up to `last_retry`.
+constexpr std::chrono::milliseconds first_retry{200}, last_retry{5000};
 // Entries are stamped by the node that writes them before they commit, and a notification can
 // still be on its way when the listener was last heard: recovering notices looks back this much
 // further. The notices of that many entries are remembered, so that none is sent twice.
@@ -83,6 +86,16 @@ struct Metrics {
 Metrics& metrics() {
     static Metrics m;
     return m;
+}
+
+// Runs `step` after `retry`, giving it the next, longer wait. One timer per step: a later call
+// replaces an earlier one's retry, and Hub::stop() cancels it.
+void retry_later(asio::steady_timer& timer, std::chrono::milliseconds retry,
+                 std::function<void(std::chrono::milliseconds)> step) {
+    timer.expires_after(retry);
+    timer.async_wait([retry, step = std::move(step)](boost::system::error_code ec) {
+        if (!ec) step(std::min(retry * 2, last_retry));
+    });
 }
 
 }  // namespace
@@ -244,20 +257,16 @@ void Hub::remote(std::int64_t room, std::int64_t first, std::int64_t head) {
     });
 }
 
+void Hub::recheck() { recheck(first_retry); }
+
 void Hub::recheck(std::chrono::milliseconds retry) {
     asio::post(io_, [this, retry] {
         std::vector<std::int64_t> rooms;
         for (const auto& [room, c] : channels_) rooms.push_back(room);
         if (rooms.empty()) return;
-        auto again = [this, retry] {
-            // The readers could not read: the database may be gone again, or a reader's
-            // connection broke without a word (a lost network finds no end in the socket). One
-            // timer: a later recheck replaces an earlier one's retry, and stop() cancels it.
-            recheck_timer_.expires_after(retry);
-            recheck_timer_.async_wait([this, retry](boost::system::error_code ec) {
-                if (!ec) recheck(std::min(retry * 2, std::chrono::milliseconds(5000)));
-            });
-        };
+        // The readers could not read: the database may be gone again, or a reader's connection
+        // broke without a word (a lost network finds no end in the socket).
+        auto again = [this, retry] { retry_later(recheck_timer_, retry, [this](auto next) { recheck(next); }); };
         bool posted = services_.readers.post([this, rooms = std::move(rooms), again](pqxx::connection* db) {
             std::vector<store::RoomHead> heads;
             bool read = false;
@@ -284,21 +293,18 @@ void Hub::recover_notices(std::chrono::system_clock::time_point heard_until) {
     asio::post(io_, [this, since = heard_until - notice_margin] {
         // A recovery that has not succeeded yet still owes the time from its own start.
         unrecovered_since_ = std::min(unrecovered_since_.value_or(since), since);
-        recover_notices(std::chrono::milliseconds(200));
+        recover_notices(first_retry);
     });
 }
 
 void Hub::recover_notices(std::chrono::milliseconds retry) {
+    if (!unrecovered_since_) return;  // a later recovery covered it meanwhile
     auto since = *unrecovered_since_;
     auto organisations = services_.tracker.organisations();
     if (organisations.empty()) return unrecovered_since_.reset();
     auto again = [this, retry](std::string_view reason) {
         log::warn(logger(), "notices.recovery_failed", {{"reason", reason}});
-        // One timer, as for rechecks: a later recovery replaces an earlier one's retry.
-        recovery_timer_.expires_after(retry);
-        recovery_timer_.async_wait([this, retry](boost::system::error_code ec) {
-            if (!ec && unrecovered_since_) recover_notices(std::min(retry * 2, std::chrono::milliseconds(5000)));
-        });
+        retry_later(recovery_timer_, retry, [this](auto next) { recover_notices(next); });
     };
     bool posted = services_.readers.post([this, organisations = std::move(organisations), since, again](pqxx::connection* db) {
         if (!db) return asio::post(io_, [again] { again("database_unavailable"); });
@@ -358,7 +364,7 @@ void Hub::drain(Channel& c) {
                     c->fetching = false;
                     if (failed) {
                         // The database is away; try again shortly. Nothing is skipped.
-                        auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(200));
+                        auto timer = std::make_shared<asio::steady_timer>(io_, first_retry);
                         timer->async_wait([this, room, timer](boost::system::error_code) {
                             if (auto* c = channel(room)) drain(*c);
                         });

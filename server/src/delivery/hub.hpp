@@ -63,7 +63,7 @@ public:
     void remote(std::int64_t room, std::int64_t first, std::int64_t head);
     // Notifications of other nodes may have been missed (the listener was disconnected): read
     // the heads of the rooms followed here and deliver what is newer.
-    void recheck() { recheck(std::chrono::milliseconds(200)); }
+    void recheck();
     // The same for notices: invitations and removals that other nodes committed since shortly
     // before `heard_until` (when the listener was last heard) for organisations connected here,
     // in rooms nobody here follows, would have sent them a notice. Sends those not sent yet;
